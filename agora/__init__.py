@@ -1,0 +1,53 @@
+"""Agora: an internal social network. `create_app` builds the Flask application."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from agora import config as agora_config
+from agora.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the TOML file, or from `config`: TOML-shaped sections plus UPPERCASE Flask keys."""
+    config = dict(config or {})
+    flask_overrides = {k: v for k, v in config.items() if k.isupper()}
+    sections = {k: v for k, v in config.items() if not k.isupper()}
+    settings = agora_config.from_mapping(sections) if sections or flask_overrides else agora_config.load()
+    instance = Path(flask_overrides.pop("INSTANCE_PATH", agora_config.instance_path()))
+    instance.mkdir(parents=True, exist_ok=True)
+
+    root = agora_config.PROJECT_ROOT
+    app = Flask(__name__, instance_path=str(instance), template_folder=str(root / "templates"),
+                static_folder=str(root / "static"))
+    app.config.update(agora_config.flask_settings(settings, instance, PACKAGE_DIR))
+    app.config.update(flask_overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from agora.core.i18n import select_locale, select_timezone
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    from agora.core.errors import register_error_handlers
+    from agora.core.security import register_security_headers
+    from agora.core.templating import register_template_helpers
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+    # Features, registered explicitly in dependency order.
+    from agora import accounts, admin, demo, media, profiles, site
+    for feature in (site, media, accounts, profiles, admin, demo):
+        feature.register(app)
+
+    if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):
+        from agora.admin.services import apply_on_start
+        apply_on_start(app)
+    return app

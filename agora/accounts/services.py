@@ -1,0 +1,251 @@
+"""Account services: creating people, passwords, server-side sessions and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+from flask import Flask, current_app, request, session
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from agora.accounts.models import ApiToken, User, UserSession
+from agora.core.errors import Conflict, NotFound, ValidationError
+from agora.core.time import utcnow
+from agora.extensions import db, login_manager
+
+SESSION_KEY = "sid"
+TOKEN_PREFIX = "agora_"
+# A real hash to compare against when the email is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("agora-timing-equaliser")
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free form for sorting and matching ("Émilie" -> "emilie")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def normalise_email(email: str) -> str:
+    """Emails are matched case-insensitively and stored lowercased."""
+    return (email or "").strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    """Raise ValidationError unless `password` meets the config's minimum length."""
+    minimum = current_app.config["AGORA"]["auth"]["min_password_length"]
+    if len(password or "") < minimum:
+        raise ValidationError("password too short", {"password": [f"At least {minimum} characters."]})
+
+
+def _unique_handle(name: str, email: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", ".", fold(email.split("@")[0]) or fold(name)).strip(".")[:30] or "user"
+    handle, n = base, 1
+    while db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+        n += 1
+        handle = f"{base}{n}"
+    return handle
+
+
+def create_user(email: str, name: str, password: str | None = None, *, is_admin: bool = False,
+                handle: str | None = None, language: str | None = None, commit: bool = True) -> User:
+    """Create an account (and its empty profile); raise Conflict on a taken email."""
+    from agora.profiles.models import Profile
+
+    email = normalise_email(email)
+    name = (name or "").strip()
+    errors = {}
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        errors["email"] = ["Not a valid email address."]
+    if not name:
+        errors["name"] = ["A name is required."]
+    if errors:
+        raise ValidationError("invalid account", errors)
+    if password is not None:
+        check_password_rules(password)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"An account already exists for {email}.", {"email": ["This email is already used."]})
+    user = User(email=email, name=name, sort_name=fold(name), handle=handle or _unique_handle(name, email),
+                password_hash=generate_password_hash(password) if password else None,
+                is_admin=is_admin, language=language)
+    user.profile = Profile()
+    db.session.add(user)
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account matching these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user if user.active else None
+
+
+def start_session(user: User) -> None:
+    """Open a server-side session for `user` in this browser."""
+    key = secrets.token_urlsafe(32)
+    agent = (request.headers.get("User-Agent") or "")[:200] if request else ""
+    db.session.add(UserSession(user_id=user.id, key_hash=_sha256(key), user_agent=agent))
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = key
+
+
+def end_session() -> None:
+    """Forget this browser's session on the server too, so a copied cookie stops working."""
+    key = session.pop(SESSION_KEY, None)
+    if key:
+        db.session.execute(db.delete(UserSession).where(UserSession.key_hash == _sha256(key)))
+        db.session.commit()
+    session.clear()
+
+
+def end_other_sessions(user: User, keep_current: bool = True) -> int:
+    """End every session of `user` except (optionally) this browser's; returns how many ended."""
+    stmt = db.delete(UserSession).where(UserSession.user_id == user.id)
+    key = session.get(SESSION_KEY) if keep_current else None
+    if key:
+        stmt = stmt.where(UserSession.key_hash != _sha256(key))
+    count = db.session.execute(stmt).rowcount
+    db.session.commit()
+    return count
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; other sessions end."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError("wrong password", {"current_password": ["This is not your current password."]})
+    check_password_rules(new)
+    set_password(user, new, keep_current_session=True)
+
+
+def set_password(user: User, password: str, keep_current_session: bool = False) -> None:
+    """Set a new password (admin reset or change); every other session ends."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.password_changed_at = utcnow()
+    db.session.commit()
+    end_other_sessions(user, keep_current=keep_current_session)
+
+
+def deactivate(user: User) -> None:
+    """Refuse future logins and end every session and token; the person's content stays."""
+    user.active = False
+    user.deactivated_at = utcnow()
+    db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(db.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+    db.session.commit()
+
+
+def reactivate(user: User) -> None:
+    """Allow logins again (tokens stay revoked)."""
+    user.active = True
+    user.deactivated_at = None
+    db.session.commit()
+
+
+def set_language(user: User, code: str) -> None:
+    """Remember the user's language."""
+    if code not in current_app.config["AGORA"]["site"]["languages"]:
+        raise ValidationError("unknown language", {"language": ["This language is not offered."]})
+    user.language = code
+    db.session.commit()
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the clear value is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationError("invalid name", {"name": ["Give the token a name of 1 to 80 characters."]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:12])
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (revoked ones included, marked)."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; someone else's is NotFound."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user owning this unrevoked token, or None."""
+    row = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _sha256(secret), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    now = utcnow()
+    # Writing on every call would serialise API traffic; minute precision is enough.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    """The account with this email, or NotFound."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"No account for {email}.")
+    return user
+
+
+def install_login_loaders(app: Flask) -> None:
+    """Session cookies load users through `user_sessions`; the API through Bearer tokens."""
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side session row is the protection
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if request and request.path.startswith("/api/"):
+            return None  # the API accepts Bearer tokens only, so cookies cannot ride along
+        key = session.get(SESSION_KEY)
+        if not key:
+            return None
+        row = db.session.execute(
+            select(User).join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.key_hash == _sha256(key), User.active.is_(True))
+        ).scalar()
+        if row is None or str(row.id) != str(user_id):
+            session.clear()
+            return None
+        return row
+
+    @login_manager.request_loader
+    def load_from_token(req):
+        if not req.path.startswith("/api/"):
+            return None
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        return user_for_token(header[7:].strip())

@@ -1,0 +1,1 @@
+"""Shared mechanisms no feature owns: sanitiser, permission policy, pagination, errors."""

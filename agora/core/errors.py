@@ -1,0 +1,135 @@
+"""Domain errors raised by services, and how they reach users (HTML or JSON, never a traceback)."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the product refused the request; `status` is the HTTP answer."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", field_errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = str(message) if message else ""
+        self.field_errors = field_errors or {}
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; `field_errors` maps field names to messages."""
+
+    status = 400
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the reader may not know it exists."""
+
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The reader may see the thing but not do this to it."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a duplicate, a stale edit)."""
+
+    status = 409
+    code = "conflict"
+
+
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Please log in"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
+}
+EXPLANATIONS = {
+    400: _l("The request could not be understood. Check what you entered and try again."),
+    401: _l("You need to log in to see this page."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This page does not exist, or you are not allowed to see it."),
+    405: _l("This address does not accept this kind of request."),
+    409: _l("This conflicts with a change made in the meantime. Reload and try again."),
+    413: _l("What you sent is larger than the limit allowed."),
+    429: _l("You have made too many requests. Please wait a moment and try again."),
+    500: _l("An unexpected error happened. It has been logged; please try again later."),
+    503: _l("This service is temporarily unavailable. Please try again shortly."),
+}
+
+
+def wants_json() -> bool:
+    """API paths and JSON clients get JSON errors."""
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, message: str = "", code: str | None = None, field_errors=None):
+    """Render an error as JSON on the API, else as a page in the reader's language."""
+    message = message or str(EXPLANATIONS.get(status, EXPLANATIONS[500]))
+    if wants_json():
+        body = {"error": {"status": status, "code": code or _code_for(status), "message": message}}
+        if field_errors:
+            body["error"]["fields"] = field_errors
+        return jsonify(body), status
+    title = TITLES.get(status, TITLES[500])
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _code_for(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited",
+            500: "server_error", 503: "unavailable"}.get(status, "error")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error through `error_response`."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return error_response(exc.status, exc.message, exc.code, exc.field_errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        # Our own explanations are translated; Werkzeug's descriptions are not.
+        message = ""
+        response = error_response(status, message)
+        if status == 429:
+            resp = app.make_response(response)
+            retry = getattr(exc, "retry_after", None) or _retry_after(exc)
+            resp.headers["Retry-After"] = str(retry)
+            return resp
+        if status == 405 and exc.valid_methods:
+            resp = app.make_response(response)
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+            return resp
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500)
+
+
+def _retry_after(exc) -> int:
+    limit = getattr(exc, "limit", None)
+    try:
+        return int(limit.limit.get_expiry()) if limit else 60
+    except Exception:  # noqa: BLE001 - a header must never turn a 429 into a 500
+        return 60

@@ -1,0 +1,103 @@
+"""The permission policy: the one answer to "may this user see or do this?".
+
+Pages, the feed, search, notifications and the API all ask `can()` (or the
+`require()` shortcut); no other module decides access. Rules take duck-typed
+objects so the policy imports no feature. The role x action table in
+README.md ("Who may do what") mirrors `RULES` and a test keeps them in step.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import current_app
+
+from agora.core.errors import Forbidden, NotFound
+
+
+def _cfg() -> dict:
+    return current_app.config["AGORA"]
+
+
+def is_signed_in(user) -> bool:
+    """An authenticated, active account."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "active", False))
+
+
+def is_admin(user) -> bool:
+    """Admins come from the config file or the CLI flag on the account."""
+    if not is_signed_in(user):
+        return False
+    return bool(user.is_admin or user.email in _cfg()["admins"]["emails"])
+
+
+def is_hr(user) -> bool:
+    """HR people are named in the config by email or by department."""
+    if not is_signed_in(user):
+        return False
+    hr = _cfg()["hr"]
+    return user.email in hr["emails"] or (
+        bool(hr["departments"]) and getattr(user, "department_name", None) in hr["departments"]
+    )
+
+
+def roles(user) -> set[str]:
+    """The roles this user holds everywhere (space roles are per space)."""
+    if not is_signed_in(user):
+        return set()
+    found = {"employee"}
+    if is_hr(user):
+        found.add("hr")
+    if is_admin(user):
+        found.add("admin")
+    return found
+
+
+def _signed_in(user, target=None) -> bool:
+    return is_signed_in(user)
+
+
+def _owner(user, target) -> bool:
+    return is_signed_in(user) and target is not None and target.id == user.id
+
+
+def _hr_or_admin(user, target=None) -> bool:
+    return is_hr(user) or is_admin(user)
+
+
+def _admin(user, target=None) -> bool:
+    return is_admin(user)
+
+
+def _view_contact(user, person) -> bool:
+    # A deactivated colleague's contact details are no longer theirs to publish.
+    return is_signed_in(user) and (person.active or _hr_or_admin(user))
+
+
+# action -> rule(user, target). Readers who fail a "view" rule get 404, others 403.
+RULES: dict[str, Callable] = {
+    "directory.view": _signed_in,
+    "profile.view": _signed_in,
+    "profile.view_contact": _view_contact,
+    "profile.edit_personal": _owner,    # bio, photo, skills, languages, ask-me-about, location, phone
+    "profile.edit_org": _hr_or_admin,   # title, department, manager
+    "tokens.manage": _owner,
+    "admin.access": _admin,
+}
+
+
+def can(user, action: str, target=None) -> bool:
+    """True when `user` may do `action` on `target`."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise LookupError(f"no policy rule for {action!r}") from None
+    return bool(rule(user, target))
+
+
+def require(user, action: str, target=None) -> None:
+    """Raise unless allowed: NotFound for "view" actions (existence must not leak), else Forbidden."""
+    if can(user, action, target):
+        return
+    if action.endswith(".view") or ".view_" in action:
+        raise NotFound()
+    raise Forbidden()
