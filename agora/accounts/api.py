@@ -1,4 +1,4 @@
 """Account API: who am I."""
-from flask import Blueprint
+from agora.core.api import api_blueprint
 
-bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
+bp = api_blueprint("accounts_api", __name__)

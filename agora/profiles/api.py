@@ -1,4 +1,4 @@
 """People API."""
-from flask import Blueprint
+from agora.core.api import api_blueprint
 
-bp = Blueprint("profiles_api", __name__, url_prefix="/api/v1")
+bp = api_blueprint("profiles_api", __name__)
