@@ -24,13 +24,20 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def postgres(request, tmp_path_factory):
-    """One PostgreSQL server per test process, with the schema created once."""
+def pg_server(request):
+    """One PostgreSQL server per test process, stopped at the end of the run."""
     server = PostgresServer()
     if not server.available:
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found: PostgreSQL tests skipped")
     server.start()
     request.addfinalizer(server.stop)
+    return server
+
+
+@pytest.fixture(scope="session")
+def postgres(pg_server, tmp_path_factory):
+    """The URL of a database on `pg_server` whose schema is created once."""
+    server = pg_server
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     url = server.create_database(f"agora_test_{worker}")
     from agora import create_app
