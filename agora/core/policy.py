@@ -73,6 +73,26 @@ def _view_contact(user, person) -> bool:
     return is_signed_in(user) and (person.active or _hr_or_admin(user))
 
 
+# --- profiles and media -------------------------------------------------------
+def _view_media(user, media) -> bool:
+    # Photos are public to colleagues; other files belong to features (posts, ...) that say who may see them
+    # through "media.guard" hooks: True allows, False refuses outright, None abstains.
+    if not is_signed_in(user) or media is None:
+        return False
+    if media.kind == "photo":
+        return True
+    from agora.core.hooks import hooks
+
+    verdicts = [guard(user, media) for guard in hooks("media.guard")]
+    return False not in verdicts and True in verdicts
+
+
+# --- notifications -------------------------------------------------------------
+def _notification_owner(user, notification) -> bool:
+    # Only the recipient may read or mark a notification; others get 404 from the service.
+    return is_signed_in(user) and notification is not None and notification.recipient_id == user.id
+
+
 # action -> rule(user, target). Readers who fail a "view" rule get 404, others 403.
 RULES: dict[str, Callable] = {
     "directory.view": _signed_in,
@@ -80,6 +100,8 @@ RULES: dict[str, Callable] = {
     "profile.view_contact": _view_contact,
     "profile.edit_personal": _owner,    # bio, photo, skills, languages, ask-me-about, location, phone
     "profile.edit_org": _hr_or_admin,   # title, department, manager
+    "media.view": _view_media,          # photos: any colleague; other kinds: "media.guard" hooks
+    "notification.read": _notification_owner,  # see it, open it, mark it read: the recipient only
     "tokens.manage": _owner,
     "admin.access": _admin,
 }
