@@ -1,0 +1,198 @@
+"""Notification services: `notify` for other features, and the reader's list, read marks and preferences."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import g
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from agora.core.errors import NotFound, ValidationError
+from agora.core.hooks import hooks
+from agora.core.pagination import Page, keyset
+from agora.core.policy import can
+from agora.core.time import utcnow
+from agora.extensions import db
+from agora.notifications.models import Notification, NotificationPreference
+
+# Every kind a person can receive, with its label on the preferences page. Later features add theirs here.
+KINDS: dict[str, object] = {
+    "mention": _l("Someone mentions me"),
+    "comment": _l("Someone comments on my post"),
+    "reply": _l("Someone replies to my comment"),
+    "reaction": _l("Someone reacts to my post or comment"),
+    "wall_post": _l("Someone posts on my wall"),
+}
+
+EXCERPT_LENGTH = 280
+PAGE_SIZE = 30
+MAX_PAGE_SIZE = 100
+
+
+def notify(recipient_id: int, kind: str, *, actor_id: int | None, target_type: str, target_id: int,
+           url: str, excerpt: str = "", group_key: str | None = None) -> None:
+    """Queue a notification in the caller's transaction (never commits); skips self, inactive and opted-out."""
+    from agora.accounts.models import User
+
+    if kind not in KINDS:
+        raise LookupError(f"unknown notification kind {kind!r}")
+    if recipient_id is None or recipient_id == actor_id:
+        return
+    recipient = db.session.get(User, recipient_id)
+    if recipient is None or not recipient.active:
+        return
+    preference = db.session.get(NotificationPreference, (recipient_id, kind))
+    if preference is not None and not preference.enabled:
+        return
+    now = utcnow()
+    excerpt = _shorten(excerpt or "")
+    _forget_cached_count(recipient_id)
+    if group_key:
+        existing = db.session.scalar(
+            select(Notification)
+            .where(Notification.recipient_id == recipient_id, Notification.group_key == group_key,
+                   Notification.read_at.is_(None))
+            .order_by(Notification.id.desc()).limit(1).with_for_update()
+        )
+        if existing is not None:
+            actors = _actor_set(existing.actor_ids)
+            if actor_id is not None and actor_id not in actors:
+                actors.add(actor_id)
+                existing.actor_count = len(actors)
+                existing.actor_ids = _actor_text(actors)
+            if actor_id is not None:
+                existing.actor_id = actor_id
+            existing.updated_at = now
+            existing.url, existing.excerpt = url, excerpt or existing.excerpt
+            return
+    db.session.add(Notification(
+        recipient_id=recipient_id, kind=kind, actor_id=actor_id, actor_count=1,
+        actor_ids=_actor_text({actor_id} if actor_id is not None else set()),
+        target_type=target_type, target_id=target_id, url=url, excerpt=excerpt, group_key=group_key,
+        created_at=now, updated_at=now,
+    ))
+
+
+def forget_target(target_type: str, target_id: int) -> None:
+    """Drop every notification about a deleted target (in the caller's transaction)."""
+    db.session.execute(delete(Notification).where(Notification.target_type == target_type,
+                                                  Notification.target_id == target_id))
+
+
+def unread_count(user) -> int:
+    """How many unread notifications `user` has; one indexed query, cached for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    cache = g.setdefault("agora_unread_notifications", {})
+    if user.id not in cache:
+        cache[user.id] = db.session.scalar(
+            select(func.count()).select_from(Notification)
+            .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        ) or 0
+    return cache[user.id]
+
+
+def list_notifications(user, cursor: str | None = None, limit: int = PAGE_SIZE, unread_only: bool = False) -> Page:
+    """The reader's notifications, most recently active first, without those whose target they may no longer see."""
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    stmt = (select(Notification).where(Notification.recipient_id == user.id)
+            .options(joinedload(Notification.actor)))
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    page = keyset(stmt, (Notification.updated_at, Notification.id), cursor, limit, kinds=(datetime, int))
+    return Page(_visible(user, page.items), page.next_cursor)
+
+
+def get_notification(user, notification_id: int) -> Notification:
+    """One of the reader's own notifications; anybody else's is NotFound."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or not can(user, "notification.read", notification):
+        raise NotFound(_("This notification does not exist."))
+    return notification
+
+
+def mark_read(user, notification_id: int) -> Notification:
+    """Mark one of the reader's notifications read (idempotent)."""
+    notification = get_notification(user, notification_id)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+        _forget_cached_count(user.id)
+    return notification
+
+
+def mark_all_read(user) -> int:
+    """Mark all the reader's notifications read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    _forget_cached_count(user.id)
+    return result.rowcount or 0
+
+
+def get_preferences(user) -> dict[str, bool]:
+    """Every kind with whether `user` receives it (on unless switched off)."""
+    overrides = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.enabled)
+        .where(NotificationPreference.user_id == user.id)
+    ).all())
+    return {kind: bool(overrides.get(kind, True)) for kind in KINDS}
+
+
+def set_preferences(user, choices: dict[str, bool]) -> dict[str, bool]:
+    """Save which kinds `user` receives; kinds left out keep their setting. Only "off" is stored."""
+    unknown = [kind for kind in choices if kind not in KINDS]
+    if unknown:
+        message = _("Unknown notification kind: %(kinds)s.", kinds=", ".join(sorted(map(str, unknown))))
+        raise ValidationError(message, {"kinds": [message]})
+    if any(not isinstance(value, bool) for value in choices.values()):
+        message = _("Each kind must be switched on (true) or off (false).")
+        raise ValidationError(message, {"kinds": [message]})
+    existing = {row.kind: row for row in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    for kind, enabled in choices.items():
+        row = existing.get(kind)
+        if enabled and row is not None:
+            db.session.delete(row)
+        elif not enabled and row is None:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind, enabled=False))
+        elif not enabled:
+            row.enabled = False
+    db.session.commit()
+    return get_preferences(user)
+
+
+def _visible(user, items: list[Notification]) -> list[Notification]:
+    # Features that own targets answer in bulk; a target no hook vouches for stays hidden.
+    checks = hooks("notifications.visible")
+    if not checks or not items:
+        return items
+    pairs = list(dict.fromkeys((n.target_type, n.target_id) for n in items))
+    visible: set[tuple[str, int]] = set()
+    for check in checks:
+        visible |= set(check(user, pairs) or ())
+    return [n for n in items if (n.target_type, n.target_id) in visible]
+
+
+def _forget_cached_count(user_id: int) -> None:
+    cache = g.get("agora_unread_notifications")
+    if cache:
+        cache.pop(user_id, None)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def _actor_set(text: str) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+
+
+def _actor_text(actors: set[int]) -> str:
+    return ",".join(str(a) for a in sorted(actors))
