@@ -93,12 +93,6 @@ def _notification_owner(user, notification) -> bool:
     return is_signed_in(user) and notification is not None and notification.recipient_id == user.id
 
 
-# --- notifications -------------------------------------------------------------
-def _notification_owner(user, notification) -> bool:
-    # Only the recipient may read or mark a notification; others get 404 from the service.
-    return is_signed_in(user) and notification is not None and notification.recipient_id == user.id
-
-
 # action -> rule(user, target). Readers who fail a "view" rule get 404, others 403.
 RULES: dict[str, Callable] = {
     "directory.view": _signed_in,
@@ -107,7 +101,6 @@ RULES: dict[str, Callable] = {
     "profile.edit_personal": _owner,    # bio, photo, skills, languages, ask-me-about, location, phone
     "profile.edit_org": _hr_or_admin,   # title, department, manager
     "media.view": _view_media,          # photos: any colleague; other kinds: "media.guard" hooks
-    "notification.read": _notification_owner,  # see it, open it, mark it read: the recipient only
     "notification.read": _notification_owner,  # see it, open it, mark it read: the recipient only
     "tokens.manage": _owner,
     "admin.access": _admin,
