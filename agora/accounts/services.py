@@ -7,16 +7,20 @@ import secrets
 import unicodedata
 
 from flask import Flask, current_app, request, session
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from agora.accounts.models import ApiToken, User, UserSession
 from agora.core.errors import Conflict, NotFound, ValidationError
+from agora.core.policy import can
 from agora.core.time import utcnow
 from agora.extensions import db, login_manager
 
 SESSION_KEY = "sid"
 TOKEN_PREFIX = "agora_"
+# A session's last_seen_at is refreshed at most this often, so browsing does not write on every request.
+SEEN_INTERVAL_SECONDS = 60
 # A real hash to compare against when the email is unknown, so timing does not reveal accounts.
 _DUMMY_HASH = generate_password_hash("agora-timing-equaliser")
 
@@ -40,7 +44,8 @@ def check_password_rules(password: str) -> None:
     """Raise ValidationError unless `password` meets the config's minimum length."""
     minimum = current_app.config["AGORA"]["auth"]["min_password_length"]
     if len(password or "") < minimum:
-        raise ValidationError("password too short", {"password": [f"At least {minimum} characters."]})
+        raise ValidationError(_("The password is too short."),
+                              {"password": [_("At least %(count)s characters.", count=minimum)]})
 
 
 def _unique_handle(name: str, email: str) -> str:
@@ -61,15 +66,16 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
     name = (name or "").strip()
     errors = {}
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-        errors["email"] = ["Not a valid email address."]
+        errors["email"] = [_("Not a valid email address.")]
     if not name:
-        errors["name"] = ["A name is required."]
+        errors["name"] = [_("A name is required.")]
     if errors:
-        raise ValidationError("invalid account", errors)
+        raise ValidationError(_("The account details are not valid."), errors)
     if password is not None:
         check_password_rules(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"An account already exists for {email}.", {"email": ["This email is already used."]})
+        raise Conflict(_("An account already exists for %(email)s.", email=email),
+                       {"email": [_("This email is already used.")]})
     user = User(email=email, name=name, sort_name=fold(name), handle=handle or _unique_handle(name, email),
                 password_hash=generate_password_hash(password) if password else None,
                 is_admin=is_admin, language=language)
@@ -80,6 +86,32 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
     else:
         db.session.flush()
     return user
+
+
+def generate_password() -> str:
+    """A strong random password for accounts created from the CLI."""
+    return secrets.token_urlsafe(18)
+
+
+def registration_open() -> bool:
+    """Whether people may create their own account (config auth.self_registration)."""
+    return bool(current_app.config["AGORA"]["auth"]["self_registration"])
+
+
+def allowed_domains() -> list[str]:
+    """Email domains allowed to self-register (empty: any)."""
+    return [d.strip().lower().lstrip("@") for d in current_app.config["AGORA"]["auth"]["allowed_email_domains"]]
+
+
+def register(email: str, name: str, password: str) -> User:
+    """Self-registration: only when enabled, and only for the allowed email domains."""
+    if not registration_open():
+        raise NotFound()
+    domains = allowed_domains()
+    if domains and normalise_email(email).rpartition("@")[2] not in domains:
+        raise ValidationError(_("This email domain may not register."), {"email": [
+            _("Use your work address (%(domains)s).", domains=", ".join("@" + d for d in domains))]})
+    return create_user(email, name, password)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -124,10 +156,25 @@ def end_other_sessions(user: User, keep_current: bool = True) -> int:
     return count
 
 
+def current_session_id() -> int | None:
+    """The id of this browser's UserSession row, if it has one."""
+    key = session.get(SESSION_KEY)
+    if not key:
+        return None
+    return db.session.scalar(select(UserSession.id).where(UserSession.key_hash == _sha256(key)))
+
+
+def list_sessions(user: User) -> list[UserSession]:
+    """The user's open sessions, most recently seen first."""
+    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                                   .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; other sessions end."""
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
-        raise ValidationError("wrong password", {"current_password": ["This is not your current password."]})
+        raise ValidationError(_("The current password is wrong."),
+                              {"current_password": [_("This is not your current password.")]})
     check_password_rules(new)
     set_password(user, new, keep_current_session=True)
 
@@ -161,7 +208,7 @@ def reactivate(user: User) -> None:
 def set_language(user: User, code: str) -> None:
     """Remember the user's language."""
     if code not in current_app.config["AGORA"]["site"]["languages"]:
-        raise ValidationError("unknown language", {"language": ["This language is not offered."]})
+        raise ValidationError(_("This language is not offered."), {"language": [_("This language is not offered.")]})
     user.language = code
     db.session.commit()
 
@@ -170,7 +217,8 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the clear value is returned once and never stored."""
     name = (name or "").strip()
     if not name or len(name) > 80:
-        raise ValidationError("invalid name", {"name": ["Give the token a name of 1 to 80 characters."]})
+        raise ValidationError(_("The token needs a name."),
+                              {"name": [_("Give the token a name of 1 to 80 characters.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:12])
     db.session.add(token)
@@ -187,7 +235,7 @@ def list_tokens(user: User) -> list[ApiToken]:
 def revoke_token(user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens; someone else's is NotFound."""
     token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
+    if token is None or not can(user, "tokens.manage", token.user):
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
@@ -215,8 +263,15 @@ def get_user_by_email(email: str) -> User:
     """The account with this email, or NotFound."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise NotFound(f"No account for {email}.")
+        raise NotFound(_("No account for %(email)s.", email=email))
     return user
+
+
+def _touch_session(session_id: int, last_seen) -> None:
+    now = utcnow()
+    if last_seen is None or (now - last_seen).total_seconds() >= SEEN_INTERVAL_SECONDS:
+        db.session.execute(db.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+        db.session.commit()
 
 
 def install_login_loaders(app: Flask) -> None:
@@ -233,13 +288,15 @@ def install_login_loaders(app: Flask) -> None:
         if not key:
             return None
         row = db.session.execute(
-            select(User).join(UserSession, UserSession.user_id == User.id)
+            select(User, UserSession.id, UserSession.last_seen_at).join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.key_hash == _sha256(key), User.active.is_(True))
-        ).scalar()
-        if row is None or str(row.id) != str(user_id):
+        ).first()
+        if row is None or str(row[0].id) != str(user_id):
             session.clear()
             return None
-        return row
+        user, session_id, last_seen = row
+        _touch_session(session_id, last_seen)
+        return user
 
     @login_manager.request_loader
     def load_from_token(req):

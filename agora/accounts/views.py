@@ -1,10 +1,13 @@
-"""Login, logout and account settings pages."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+"""Login, logout, self-registration and account settings pages."""
+from babel import Locale
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from agora.accounts import services
-from agora.accounts.forms import LoginForm
+from agora.accounts.forms import ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
+from agora.core.errors import Conflict, ValidationError
+from agora.core.policy import require
 from agora.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -20,6 +23,23 @@ def _safe_next(target: str | None) -> str:
     return url_for("site.home")
 
 
+def _copy_errors(form, error: ValidationError | Conflict, fields: dict[str, str] | None = None) -> None:
+    """Show a service's field errors next to the matching form fields (or at the top)."""
+    fields = fields or {}
+    placed = False
+    for name, messages in error.field_errors.items():
+        field = getattr(form, fields.get(name, name), None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    if not placed:
+        flash(error.message or _("Please correct the errors below."), "error")
+
+
+def _status(form) -> int:
+    return 400 if request.method == "POST" and form.errors else 200
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -32,8 +52,10 @@ def login():
             services.start_session(user)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        # One message whatever went wrong, so the form does not reveal who has an account.
         form.password.errors.append(_("Wrong email or password."))
-    return render_template("accounts/login.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/login.html", form=form,
+                           registration_open=services.registration_open()), _status(form)
 
 
 @bp.post("/logout")
@@ -44,7 +66,119 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    if not services.registration_open():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.email.data, form.name.data, form.password.data)
+        except (ValidationError, Conflict) as error:
+            _copy_errors(form, error)
+        else:
+            services.start_session(user)
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("site.home"))
+    domains = ", ".join("@" + d for d in services.allowed_domains())
+    return render_template("accounts/register.html", form=form, domains=domains), _status(form)
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, Locale.parse(code).get_display_name(code).capitalize())
+            for code in current_app.config["AGORA"]["site"]["languages"]]
+
+
+def _settings_page(status: int = 200, new_token: str | None = None, **forms):
+    """The settings page; `forms` replaces the blank form of the section that was submitted."""
+    language_form = forms.get("language_form") or LanguageForm(formdata=None, language=current_user.language
+                                                                or str(current_app.config["AGORA"]["site"]
+                                                                       ["default_language"]))
+    language_form.language.choices = _language_choices()
+    page = dict(
+        language_form=language_form,
+        password_form=forms.get("password_form") or PasswordForm(formdata=None),
+        token_form=forms.get("token_form") or TokenForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        sessions=services.list_sessions(current_user),
+        current_session_id=services.current_session_id(),
+        tokens=services.list_tokens(current_user),
+        new_token=new_token,
+    )
+    return render_template("accounts/settings.html", **page), status
+
+
 @bp.get("/settings")
 @login_required
 def settings():
-    return render_template("accounts/settings.html")
+    return _settings_page()
+
+
+@bp.post("/settings/language")
+@login_required
+def change_language():
+    form = LanguageForm()
+    form.language.choices = _language_choices()
+    if form.validate():
+        try:
+            services.set_language(current_user, form.language.data)
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            flash(_("Your language is saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(400, language_form=form)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationError as error:
+            _copy_errors(form, error, {"password": "new_password"})
+        else:
+            flash(_("Your password is changed. Your other sessions have been logged out."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(400, password_form=form)
+
+
+@bp.post("/settings/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.end_other_sessions(current_user)
+    flash(_("%(count)s other session(s) logged out.", count=ended), "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_token():
+    require(current_user, "tokens.manage", current_user)
+    form = TokenForm()
+    if form.validate():
+        try:
+            _token, secret = services.create_token(current_user, form.name.data)
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            # Shown in this response only: never stored in clear nor put in the (signed, readable) cookie.
+            flash(_("Token created. Copy it now: it will not be shown again."), "success")
+            return _settings_page(new_token=secret)
+    return _settings_page(400, token_form=form)
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_token(current_user, token_id)
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("accounts.settings"))
