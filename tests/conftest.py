@@ -88,6 +88,15 @@ def app(backend, request, tmp_path, app_config):
     else:
         url = f"sqlite:///{tmp_path / 'agora.db'}"
     application = create_app(_merge(_base_config(url, tmp_path / "instance"), app_config))
+
+    def _fresh_g():
+        # Test requests reuse the fixture's app context, so `g` (and Flask-Login's cached user)
+        # would leak from one client's request into another's; production gives each request its own.
+        from flask import g
+        for name in list(vars(g)):
+            delattr(g, name)
+
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with application.app_context():
         if backend == "sqlite":
             db.create_all()
