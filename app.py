@@ -1,4 +1,12 @@
 """Entry point for `flask --app app` and gunicorn `app:app`."""
-from agora import create_app
+import sys
 
-app = create_app()
+from agora import create_app
+from agora.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    # An admin's typo deserves the list of problems, not a traceback.
+    print(exc.report(), file=sys.stderr)
+    sys.exit(1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from babel.dates import get_timezone
 from limits import parse_many
 
 # Tags and attributes a classic comment form offers, plus what Markdown output needs.
@@ -71,7 +72,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "default_language": ("language", "en"),
         "languages": ("languages", ["en", "fr"]),
         "secret_key": ("str", ""),
-        "timezone": ("str", "Europe/Paris"),
+        "timezone": ("timezone", "Europe/Paris"),
     },
     "database": {
         "url": ("dburl", ""),
@@ -133,7 +134,7 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
     def bad(msg: str) -> list[Problem]:
         return [Problem(path, msg)]
 
-    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit"):
+    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone"):
         if not isinstance(value, str):
             return bad(f"must be a string, not {_type_name(value)}.")
         if kind == "slug" and not SLUG_RE.match(value):
@@ -148,6 +149,11 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
                 return bad(f"'{value}' is not a valid http(s) URL.")
         if kind == "dburl" and value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
             return bad(f"'{value}' is not a supported database URL (sqlite:/// or postgresql://).")
+        if kind == "timezone":
+            try:
+                get_timezone(value)
+            except LookupError:
+                return bad(f"'{value}' is not a known time zone such as 'Europe/Paris'.")
         if kind == "ratelimit":
             try:
                 parse_many(value)
@@ -188,6 +194,13 @@ def _type_name(value) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
+def _normalise(kind: str, value):
+    # Accounts store emails lowercased; the policy compares them as stored.
+    if kind == "emails":
+        return [v.strip().lower() for v in value]
+    return value
+
+
 def validate(raw: dict) -> tuple[dict, list[Problem]]:
     """Merge `raw` over the defaults and list every problem found."""
     data = defaults()
@@ -208,10 +221,11 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
             if key not in SCHEMA[section]:
                 problems.append(Problem(path, f"unknown key; known keys in [{section}] are {', '.join(SCHEMA[section])}."))
                 continue
-            found = _check_value(SCHEMA[section][key][0], value, path)
+            kind = SCHEMA[section][key][0]
+            found = _check_value(kind, value, path)
             problems += found
             if not found:
-                data[section][key] = value
+                data[section][key] = _normalise(kind, value)
     site = data["site"]
     if site["default_language"] not in site["languages"]:
         problems.append(Problem("site.default_language", f"'{site['default_language']}' is not among site.languages."))
@@ -235,7 +249,7 @@ def _validate_spaces(content) -> tuple[list[dict], list[Problem]]:
             found = _check_value(SPACE_SCHEMA[key][0], value, f"{base}.{key}")
             problems += found
             if not found:
-                space[key] = value
+                space[key] = _normalise(SPACE_SCHEMA[key][0], value)
         for key, (kind, default) in SPACE_SCHEMA.items():
             if key not in entry:
                 if default is None:

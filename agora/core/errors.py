@@ -1,9 +1,13 @@
 """Domain errors raised by services, and how they reach users (HTML or JSON, never a traceback)."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+from agora.extensions import db
 
 
 class DomainError(Exception):
@@ -70,6 +74,7 @@ EXPLANATIONS = {
     500: _l("An unexpected error happened. It has been logged; please try again later."),
     503: _l("This service is temporarily unavailable. Please try again shortly."),
 }
+CSRF_EXPIRED = _l("The form expired or was sent from another page. Go back, reload the page and send it again.")
 
 
 def wants_json() -> bool:
@@ -88,7 +93,18 @@ def error_response(status: int, message: str = "", code: str | None = None, fiel
             body["error"]["fields"] = field_errors
         return jsonify(body), status
     title = TITLES.get(status, TITLES[500])
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+    except Exception:  # noqa: BLE001 - e.g. the database is down; still no traceback for the reader
+        current_app.logger.exception("The error page itself failed to render")
+        return Response(FALLBACK_PAGE.format(status=status, title=escape(str(title)), message=escape(message)),
+                        status=status, mimetype="text/html"), status
+
+
+FALLBACK_PAGE = (
+    '<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+    '<body><main><h1>{title}</h1><p>{message}</p><p><a href="/">Agora</a></p></main></body></html>'
+)
 
 
 def _code_for(status: int) -> str:
@@ -108,7 +124,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         # Our own explanations are translated; Werkzeug's descriptions are not.
-        message = ""
+        message = str(CSRF_EXPIRED) if isinstance(exc, CSRFError) else ""
         response = error_response(status, message)
         if status == 429:
             resp = app.make_response(response)
@@ -124,6 +140,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # A failed statement leaves the transaction unusable (PostgreSQL), and the page needs the session.
+        db.session.rollback()
         return error_response(500)
 
 
