@@ -46,7 +46,8 @@ def create(email, name, department, title, manager_email, password, admin):
         user = services.create_user(email, name, password, is_admin=admin, commit=False)
         if department or title or manager is not None:
             from agora.profiles.services import assign_org
-            assign_org(user, title=title, department=department, manager=manager)
+            org = {"manager": manager} if manager is not None else {}
+            assign_org(user, title=title, department=department, commit=False, **org)
         db.session.commit()
     except DomainError as error:
         _fail(error)
