@@ -310,3 +310,21 @@ def locations() -> list[str]:
         select(Profile.location).where(Profile.location != "").group_by(Profile.location)
         .order_by(func.lower(Profile.location))
     ))
+
+
+def split_skills(text: str | None) -> list[str]:
+    """Skills typed in one field, separated by commas, semicolons, bars or new lines."""
+    return _split_list(text or "")
+
+
+def skills_for(user_ids: list[int]) -> dict[int, list[Skill]]:
+    """Skills of many people in one query (for lists that show them)."""
+    found: dict[int, list[Skill]] = {uid: [] for uid in user_ids}
+    if user_ids:
+        rows = db.session.execute(
+            select(profile_skills.c.user_id, Skill).join(Skill, Skill.id == profile_skills.c.skill_id)
+            .where(profile_skills.c.user_id.in_(user_ids)).order_by(Skill.slug)
+        ).all()
+        for uid, skill in rows:
+            found[uid].append(skill)
+    return found
