@@ -37,7 +37,7 @@ class Notification(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
-    actor = relationship("User", foreign_keys=[actor_id], lazy="raise")
+    actor = relationship("User", foreign_keys=[actor_id])
 
     @property
     def read(self) -> bool:
