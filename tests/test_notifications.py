@@ -329,3 +329,23 @@ def test_api_hides_other_peoples_notifications(app, client, ana, bob, token):
     response = client.post(f"/api/v1/notifications/{n.id}/read", headers=token)
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/notifications", headers=token).get_json()["results"] == []
+
+
+# --- end to end with the walls ----------------------------------------------------------------------
+
+def test_a_comment_on_my_post_notifies_me_and_opens_the_post(app, client, login, ana, bob):
+    if "walls" not in app.blueprints:
+        pytest.skip("the walls feature is not registered yet")
+    from agora.walls.comments import add_comment
+    from agora.walls.services import create_post
+
+    post = create_post(ana, person=ana, body="Our quarterly review is online")
+    add_comment(bob, post, "Great work, thanks!")
+    login(ana)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "Bob Martin commented on your post" in html and "Great work, thanks!" in html
+    assert _bell(html) == "1"
+    (n,) = _rows(ana)
+    response = client.post(f"/notifications/{n.id}/read?go=1")
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200
