@@ -107,6 +107,7 @@ def test_pages_have_no_inline_script_or_style(client, ana, login):
         text = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
         assert " style=" not in text and "<style" not in text, path
+        assert '="None"' not in text, path  # aria-describedby="None" would point screen readers nowhere
 
 
 def test_password_change_ends_other_sessions_only(app, client, ana, login):
