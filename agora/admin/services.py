@@ -27,12 +27,6 @@ class SchemaMissing(Exception):
     """The database has no tables yet (run `flask db upgrade`)."""
 
 
-def database_url(settings: dict, app: Flask | None = None) -> str:
-    """The database URL these settings point at (the instance SQLite file by default)."""
-    app = app or current_app
-    return settings["database"]["url"] or f"sqlite:///{Path(app.instance_path) / 'agora.db'}"
-
-
 def schema_exists(engine=None) -> bool:
     """True when the tables the config refers to have been created."""
     engine = engine or db.engine
@@ -58,7 +52,8 @@ def check_file(path: Path | None = None) -> tuple[str, list[agora_config.Problem
 
 def check_references(settings: dict) -> list[agora_config.Problem]:
     """Emails and departments named in the config that match nothing in the database."""
-    url = database_url(settings)
+    # A file that names no database is checked against the one this app uses.
+    url = settings["database"]["url"] or current_app.config["SQLALCHEMY_DATABASE_URI"]
     same_db = url == current_app.config["SQLALCHEMY_DATABASE_URI"]
     engine = db.engine if same_db else create_engine(url)
     try:
