@@ -93,6 +93,51 @@ def _notification_owner(user, notification) -> bool:
     return is_signed_in(user) and notification is not None and notification.recipient_id == user.id
 
 
+# --- walls: spaces (minimal), posts, comments, reactions (issue 3) ---------------
+def _space_view(user, space) -> bool:
+    # Open spaces are read by every colleague; other spaces only by members, whom the spaces
+    # feature knows: "space.member" hooks answer fn(user, space) -> bool.
+    if not is_signed_in(user) or space is None:
+        return False
+    if space.visibility == "open":
+        return True
+    from agora.core.hooks import hooks
+
+    return any(check(user, space) for check in hooks("space.member"))
+
+
+def _post_view(user, post) -> bool:
+    # A post is as readable as its wall: person walls are open to colleagues, space walls ask the space.
+    if not is_signed_in(user) or post is None or post.deleted_at is not None:
+        return False
+    return post.space_id is None or _space_view(user, post.space)
+
+
+def _post_on_person_wall(user, person) -> bool:
+    return is_signed_in(user) and person is not None and person.active
+
+
+def _post_author(user, post) -> bool:
+    # Edit and delete: the author only; moderators hide (spaces work), they never rewrite.
+    return _post_view(user, post) and post.author_id == user.id
+
+
+def _comment_create(user, post) -> bool:
+    return _post_view(user, post) and not post.comments_locked
+
+
+def _comment_view(user, comment) -> bool:
+    return comment is not None and _post_view(user, comment.post)
+
+
+def _comment_author(user, comment) -> bool:
+    return _comment_view(user, comment) and comment.deleted_at is None and comment.author_id == user.id
+
+
+def _comment_react(user, comment) -> bool:
+    return _comment_view(user, comment) and comment.deleted_at is None
+
+
 # action -> rule(user, target). Readers who fail a "view" rule get 404, others 403.
 RULES: dict[str, Callable] = {
     "directory.view": _signed_in,
@@ -102,6 +147,20 @@ RULES: dict[str, Callable] = {
     "profile.edit_org": _hr_or_admin,   # title, department, manager
     "media.view": _view_media,          # photos: any colleague; other kinds: "media.guard" hooks
     "notification.read": _notification_owner,  # see it, open it, mark it read: the recipient only
+    # walls (issue 3)
+    "space.view": _space_view,                      # open: every colleague; else "space.member" hooks
+    "post.view": _post_view,
+    "post.create_on_person_wall": _post_on_person_wall,  # target: the wall's owner
+    "post.create_on_space": _space_view,            # target: the space
+    "post.edit": _post_author,
+    "post.delete": _post_author,
+    "post.react": _post_view,
+    "post.share": _post_view,
+    "comment.create": _comment_create,              # target: the post
+    "comment.view": _comment_view,
+    "comment.edit": _comment_author,
+    "comment.delete": _comment_author,
+    "comment.react": _comment_react,
     "tokens.manage": _owner,
     "admin.access": _admin,
 }

@@ -1,7 +1,7 @@
 """Home, `/healthz` and the language switch."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from agora.accounts.services import set_language
@@ -12,8 +12,12 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 @login_required
 def home():
-    # The home feed replaces this once walls exist.
-    return redirect(url_for("profiles.directory"))
+    """The reader's home feed."""
+    from agora.feed.services import home_feed
+    from agora.walls.forms import PostForm
+
+    feed = home_feed(current_user, request.args.get("cursor") or None, since=request.args.get("since") or None)
+    return render_template("feed/home.html", feed=feed, form=PostForm())
 
 
 @bp.get("/healthz")

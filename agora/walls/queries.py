@@ -1,0 +1,117 @@
+"""Read side of walls: pages of posts and a post with its thread, in a constant number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from agora.core.pagination import Page, keyset
+from agora.core.policy import can
+from agora.extensions import db
+from agora.spaces.models import Space
+from agora.spaces.services import readable_space_ids
+from agora.walls.models import Comment, Hashtag, Post, post_hashtags
+from agora.walls.reactions import Summary, reactors, summarise
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def post_options() -> list:
+    """Eager loads for rendering posts: walls, spaces, attachments and the shared original."""
+    return [
+        selectinload(Post.space),
+        selectinload(Post.wall_user),
+        selectinload(Post.attachments),
+        selectinload(Post.shared_post).options(selectinload(Post.space), selectinload(Post.attachments)),
+    ]
+
+
+def readable(user) -> list:
+    """SQL conditions for posts `user` may read: the policy's "post.view" for lists."""
+    return [Post.deleted_at.is_(None),
+            or_(Post.space_id.is_(None), Post.space_id.in_(readable_space_ids(user)))]
+
+
+@dataclass
+class PostList:
+    """A page of posts with their reaction summary."""
+
+    posts: list[Post]
+    next_cursor: str | None
+    reactions: Summary = field(default_factory=Summary)
+
+
+def page_of(user, stmt: Select, cursor: str | None, limit: int = PAGE_SIZE) -> PostList:
+    """Run a post query with keyset pagination (newest first) and load what its rendering needs."""
+    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
+    from datetime import datetime
+
+    page: Page = keyset(stmt.options(*post_options()), (Post.created_at, Post.id), cursor, limit,
+                        (datetime, int))
+    # The policy has the last word on every post shown, even though the query already filtered.
+    posts = [p for p in page.items if can(user, "post.view", p)]
+    return PostList(posts, page.next_cursor, summarise(user, post_ids=[p.id for p in posts]))
+
+
+def person_wall(user, person, cursor: str | None = None, limit: int = PAGE_SIZE) -> PostList:
+    """Posts on `person`'s wall."""
+    stmt = select(Post).where(Post.wall_user_id == person.id, *readable(user))
+    return page_of(user, stmt, cursor, limit)
+
+
+def space_wall(user, space, cursor: str | None = None, limit: int = PAGE_SIZE) -> PostList:
+    """Posts on `space`'s wall (the caller has checked "space.view")."""
+    stmt = select(Post).where(Post.space_id == space.id, *readable(user))
+    return page_of(user, stmt, cursor, limit)
+
+
+def tag_posts(user, slug: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[Hashtag | None, PostList]:
+    """The hashtag `slug` and the readable posts carrying it."""
+    tag = db.session.scalar(select(Hashtag).where(Hashtag.slug == slug))
+    if tag is None:
+        return None, PostList([], None)
+    stmt = select(Post).where(Post.id.in_(select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id == tag.id)),
+                              *readable(user))
+    return tag, page_of(user, stmt, cursor, limit)
+
+
+def recent_by(user, person, limit: int = 3) -> PostList:
+    """`person`'s latest readable posts, wherever they wrote them."""
+    stmt = select(Post).where(Post.author_id == person.id, *readable(user))
+    return page_of(user, stmt, None, limit)
+
+
+@dataclass
+class Thread:
+    """A post's page: the post, its comments with their replies, reactions and who reacted."""
+
+    post: Post
+    comments: list[Comment]
+    replies: dict[int, list[Comment]]
+    reactions: Summary
+    reactors: dict
+
+
+def thread(user, post: Post) -> Thread:
+    """Everything the post page shows, in a fixed number of queries."""
+    db.session.scalars(select(Post).where(Post.id == post.id).options(*post_options())).all()
+    comments = list(db.session.scalars(select(Comment).where(Comment.post_id == post.id)
+                                       .order_by(Comment.created_at, Comment.id)))
+    top = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    for c in comments:
+        set_committed_value(c, "post", post)  # known already: spares a lazy load per comment in policy checks
+    summary = summarise(user, post_ids=[post.id], comment_ids=[c.id for c in comments])
+    return Thread(post, top, replies, summary, reactors(post.id))
+
+
+def spaces_for(user) -> list[Space]:
+    """Spaces `user` may post in, for the share form."""
+    return [s for s in db.session.scalars(select(Space).where(Space.id.in_(readable_space_ids(user)))
+                                          .order_by(Space.name)) if can(user, "post.create_on_space", s)]

@@ -1,0 +1,63 @@
+"""JSON shapes of posts and comments, shared by the walls and feed APIs."""
+from __future__ import annotations
+
+from flask import url_for
+
+from agora.walls.models import Comment, Post
+from agora.walls.reactions import Summary
+
+
+def _iso(value):
+    return value.isoformat() + "Z" if value else None
+
+
+def person(user) -> dict:
+    return {"id": user.id, "handle": user.handle, "name": user.name}
+
+
+def post_json(post: Post, summary: Summary | None = None) -> dict:
+    """A post as the API shows it."""
+    counts, mine = summary.for_post(post.id) if summary else ({}, set())
+    data = {
+        "id": post.id,
+        "kind": post.kind,
+        "url": url_for("walls.show_post", post_id=post.id, _external=False),
+        "author": person(post.author),
+        "wall": ({"type": "space", "slug": post.space.slug, "name": post.space.name} if post.space_id
+                 else {"type": "person", **person(post.wall_user)}),
+        "body": post.body_source,
+        "html": post.body_html,
+        "created_at": _iso(post.created_at),
+        "edited_at": _iso(post.edited_at),
+        "pinned": post.pinned,
+        "comments_locked": post.comments_locked,
+        "comment_count": post.comment_count,
+        "reaction_count": post.reaction_count,
+        "share_count": post.share_count,
+        "reactions": counts,
+        "my_reactions": sorted(mine),
+        "attachments": [{"id": m.id, "url": url_for("media.show", media_id=m.id), "filename": m.filename,
+                         "content_type": m.content_type, "size": m.size} for m in post.attachments],
+        "shared_post_id": post.shared_post_id,
+    }
+    return data
+
+
+def comment_json(comment: Comment, summary: Summary | None = None) -> dict:
+    """A comment as the API shows it; a deleted one keeps only its place in the thread."""
+    counts, mine = summary.for_comment(comment.id) if summary else ({}, set())
+    deleted = comment.deleted_at is not None
+    return {
+        "id": comment.id,
+        "post_id": comment.post_id,
+        "parent_id": comment.parent_id,
+        "author": None if deleted else person(comment.author),
+        "deleted": deleted,
+        "body": "" if deleted else comment.body_source,
+        "html": "" if deleted else comment.body_html,
+        "created_at": _iso(comment.created_at),
+        "edited_at": _iso(comment.edited_at),
+        "reply_count": comment.reply_count,
+        "reactions": counts,
+        "my_reactions": sorted(mine),
+    }
