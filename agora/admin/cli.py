@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from agora import config as agora_config
 from agora.admin import services
@@ -18,13 +19,13 @@ def check(path):
     try:
         source, problems = services.check_file(path)
     except services.SchemaMissing:
-        click.echo("The file is well formed, but the database has no tables yet, so the emails and "
-                   "departments it names could not be checked. Run `flask db upgrade` first.", err=True)
+        click.echo(_("The file is well formed, but the database has no tables yet, so the emails and "
+                     "departments it names could not be checked. Run `flask db upgrade` first."), err=True)
         raise SystemExit(1)
     if problems:
         click.echo(agora_config.ConfigError(problems, source).report(), err=True)
         raise SystemExit(1)
-    click.echo(f"Configuration OK ({source}).")
+    click.echo(_("Configuration OK (%(source)s).", source=source))
 
 
 @config_cli.command("apply")
@@ -34,11 +35,11 @@ def apply():
     try:
         # Unknown emails or departments do not stop an apply: those people may join later.
         for problem in services.check_references(app.config["AGORA"]):
-            click.echo(f"warning: {problem}", err=True)
+            click.echo(_("warning: %(problem)s", problem=str(problem)), err=True)
     except services.SchemaMissing:
-        click.echo("The database has no tables yet. Run `flask db upgrade` first.", err=True)
+        click.echo(_("The database has no tables yet. Run `flask db upgrade` first."), err=True)
         raise SystemExit(1)
     summary = services.apply_config(app)
     for line in summary:
         click.echo(line)
-    click.echo("Configuration applied." if summary else "Configuration applied (nothing to change).")
+    click.echo(_("Configuration applied.") if summary else _("Configuration applied (nothing to change)."))

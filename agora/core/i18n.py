@@ -1,4 +1,4 @@
-"""Locale choice: the user's preference, then Accept-Language, then the config default."""
+"""Locale choice: the user's preference, then the `lang` cookie, then Accept-Language, then the config default."""
 from flask import current_app, request
 from flask_login import current_user
 
