@@ -272,3 +272,11 @@ def test_roles_follow_the_config_without_any_apply(app, make_user):
     assert policy.roles(hr) == {"employee"}
     app.config["AGORA"]["hr"]["departments"] = ["HR"]
     assert policy.roles(hr) == {"employee", "hr"}
+
+
+def test_check_with_no_file_at_the_default_place_accepts_the_defaults(app, tmp_path, monkeypatch):
+    monkeypatch.delenv("AGORA_CONFIG", raising=False)
+    monkeypatch.setenv("AGORA_INSTANCE", str(tmp_path / "empty-instance"))
+    result = run(app, "check")
+    assert result.exit_code == 0, result.output
+    assert "Configuration OK" in result.output

@@ -39,11 +39,13 @@ def schema_exists(engine=None) -> bool:
 
 def check_file(path: Path | None = None) -> tuple[str, list[agora_config.Problem]]:
     """Validate the file at `path` (default: the active one): structure first, then references."""
-    path = Path(path) if path else agora_config.config_path()
+    explicit = path is not None
+    path = Path(path) if explicit else agora_config.config_path()
     source = str(path)
-    if not path.exists():
+    if explicit and not path.exists():
         return source, [agora_config.Problem("", f"the file {path} does not exist.")]
     try:
+        # No file at the default place means every default applies (load() knows AGORA_CONFIG).
         settings = agora_config.load(path)
     except agora_config.ConfigError as exc:
         return source, exc.problems
