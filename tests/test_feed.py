@@ -1,0 +1,148 @@
+"""The home feed: routes in, order, de-duplication, keyset pagination, new posts, constant queries."""
+import re
+
+import pytest
+
+from agora.extensions import db
+
+
+@pytest.fixture
+def people(make_user):
+    return [make_user(f"{n}@example.com", name=n.title()) for n in ("ana", "bob", "chloe", "dan")]
+
+
+def ids_on(page_html):
+    return [int(i) for i in re.findall(r'id="post-(\d+)"', page_html)]
+
+
+def test_feed_collects_every_route_once_newest_first(client, login, people):
+    from agora.follows.services import follow
+    from agora.spaces.services import create_space
+    from agora.walls.services import create_post
+
+    ana, bob, chloe, dan = people
+    general = create_space("general", "General")
+    other = create_space("other", "Other")
+    follow(ana, "person", "bob")
+    follow(ana, "space", "general")
+    follow(ana, "hashtag", "Café")
+    mine = create_post(ana, person=ana, body="my own")
+    on_my_wall = create_post(dan, person=ana, body="hello ana")
+    by_bob = create_post(bob, person=bob, body="bob speaks")
+    # Reaches ana by three routes: followed author, followed space, followed hashtag.
+    everywhere = create_post(bob, space=general, body="bob in general about #cafe")
+    in_space = create_post(chloe, space=general, body="chloe in general")
+    tagged = create_post(dan, person=dan, body="dan on #CAFÉ")
+    unrelated = create_post(chloe, person=chloe, body="nothing for ana")
+    elsewhere = create_post(dan, space=other, body="other space")
+    login(ana)
+    page = client.get("/").get_data(as_text=True)
+    shown = ids_on(page)
+    assert shown == [tagged.id, in_space.id, everywhere.id, by_bob.id, on_my_wall.id, mine.id]
+    assert unrelated.id not in shown and elsewhere.id not in shown
+
+
+def test_pinned_announcements_lead_the_first_page(client, login, people):
+    from agora.walls.models import Post
+    from agora.walls.services import create_post
+
+    ana, bob = people[:2]
+    announcement = Post(author_id=bob.id, wall_user_id=bob.id, kind="announcement", pinned=True,
+                        body_source="All hands", body_html="<p>All hands</p>")
+    db.session.add(announcement)
+    db.session.commit()
+    newer = create_post(ana, person=ana, body="newer than the announcement")
+    login(ana)
+    shown = ids_on(client.get("/").get_data(as_text=True))
+    assert shown == [announcement.id, newer.id]
+
+
+def test_keyset_pages_have_no_gaps_or_duplicates(client, login, people, app):
+    from agora.walls.services import create_post
+
+    ana = people[0]
+    made = [create_post(ana, person=ana, body=f"post {i}").id for i in range(45)]
+    login(ana)
+    seen, url = [], "/"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += ids_on(page)
+        match = re.search(r'href="(/\?cursor=[^"]+)" rel="next"', page)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    assert seen == sorted(made, reverse=True)
+
+
+def test_invalid_cursor_is_a_friendly_400(client, login, people):
+    login(people[0])
+    response = client.get("/?cursor=not-a-cursor")
+    assert response.status_code == 400 and "Bad request" in response.get_data(as_text=True)
+
+
+def test_new_posts_count_with_and_without_javascript(client, login, people):
+    from agora.walls.services import create_post
+
+    ana, bob = people[:2]
+    create_post(ana, person=ana, body="first")
+    login(ana)
+    page = client.get("/").get_data(as_text=True)
+    since = re.search(r'data-since="([^"]+)"', page).group(1)
+    assert client.get(f"/feed/new-count?since={since}").get_json() == {"count": 0}
+    create_post(bob, person=ana, body="second")
+    create_post(ana, person=ana, body="third")
+    assert client.get(f"/feed/new-count?since={since}").get_json() == {"count": 2}
+    assert "2 new posts" in client.get(f"/?since={since}").get_data(as_text=True)
+    bad = client.get("/feed/new-count?since=garbage", headers={"Accept": "application/json"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
+
+
+def test_feed_hides_posts_from_spaces_the_reader_cannot_read(client, login, people):
+    from agora.follows.models import Follow
+    from agora.spaces.models import Space
+    from agora.walls.models import Post
+
+    ana, bob = people[:2]
+    closed = Space(slug="closed", name="Closed", visibility="closed")
+    db.session.add(closed)
+    db.session.flush()
+    post = Post(author_id=bob.id, space_id=closed.id, body_source="secret", body_html="<p>secret</p>")
+    db.session.add_all([post, Follow(user_id=ana.id, target_type="person", target_id=bob.id)])
+    db.session.commit()
+    login(ana)
+    assert post.id not in ids_on(client.get("/").get_data(as_text=True))
+
+
+def test_feed_runs_a_constant_number_of_queries(client, login, people, count_queries):
+    from agora.follows.services import follow
+    from agora.spaces.services import create_space
+    from agora.walls import comments, reactions, services
+
+    ana, bob, chloe, dan = people
+    space = create_space("general", "General")
+    follow(ana, "person", "bob")
+    follow(ana, "space", "general")
+
+    def add(n):
+        for i in range(n):
+            post = services.create_post(bob if i % 2 else chloe, **({"space": space} if i % 3 else {"person": bob}),
+                                        body=f"post {i} #tag{i} @ana")
+            comments.add_comment(dan, post, "a comment")
+            reactions.set_reaction(dan, post, "like")
+            reactions.set_reaction(ana, post, "curious")
+            if i % 4 == 0:
+                services.share_post(dan, post, person=dan, body="look")
+
+    add(3)
+    login(ana)
+    client.get("/")
+    with count_queries() as few:
+        assert client.get("/").status_code == 200
+    add(20)
+    with count_queries() as many:
+        assert client.get("/").status_code == 200
+    assert len(ids_on(client.get("/").get_data(as_text=True))) == 20
+    assert few.count == many.count, many.statements
+    with count_queries() as wall:
+        assert client.get("/spaces/general").status_code == 200
+    with count_queries() as person_wall:
+        assert client.get("/people/bob/wall").status_code == 200
+    assert wall.count <= few.count + 2 and person_wall.count <= few.count + 2
