@@ -295,3 +295,54 @@ def test_post_page_runs_a_constant_number_of_queries(client, login, people, coun
     with count_queries() as q_big:
         assert client.get(f"/posts/{big}").status_code == 200
     assert q_small.count == q_big.count, q_big.statements
+
+
+def test_demo_populate_makes_lively_walls(app, make_user):
+    import random
+
+    from agora.core.hooks import hooks
+    from agora.walls.models import Comment, Post, Reaction
+
+    people = [make_user(f"p{i}@example.com", name=f"Person {i}") for i in range(6)]
+    for populate in hooks("demo.populate"):
+        populate(people, random.Random(3))
+    db.session.commit()
+    count = lambda model: db.session.scalar(db.select(db.func.count()).select_from(model))  # noqa: E731
+    assert count(Post) > 30 and count(Comment) > 10 and count(Reaction) > 10
+    assert db.session.scalar(db.select(Post).where(Post.body_source.like("%Bienvenue%"))) is not None
+
+
+def test_rerender_applies_a_changed_allowlist(app, people):
+    from agora.walls import comments, services
+    from agora.walls.models import Comment, Post
+
+    ana = people[0]
+    post = services.create_post(ana, person=ana, body="**bold** post")
+    comments.add_comment(ana, post, "**bold** comment")
+    app.config["AGORA"]["content"]["allowed_tags"] = ["p", "a"]
+    result = app.test_cli_runner().invoke(args=["content", "rerender"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert "<strong>" not in db.session.scalar(db.select(Post.body_html))
+    assert "<strong>" not in db.session.scalar(db.select(Comment.body_html))
+
+
+def test_notification_targets_are_filtered_by_the_policy(app, people):
+    from agora.spaces.models import Space
+    from agora.walls import comments, hooks, services
+
+    ana, bob, _ = people
+    visible = services.create_post(ana, person=ana, body="open")
+    comment = comments.add_comment(bob, visible, "hi")
+    closed = Space(slug="closed", name="Closed", visibility="closed")
+    db.session.add(closed)
+    db.session.commit()
+    gone = services.create_post(ana, person=ana, body="to delete")
+    services.delete_post(ana, gone)
+    from agora.walls.models import Post
+
+    hidden = Post(author_id=ana.id, space_id=closed.id, body_source="x", body_html="x")
+    db.session.add(hidden)
+    db.session.commit()
+    items = [("post", visible.id), ("comment", comment.id), ("post", gone.id), ("post", hidden.id), ("comment", 999)]
+    assert hooks.notifications_visible(bob, items) == {("post", visible.id), ("comment", comment.id)}
