@@ -363,3 +363,31 @@ def test_a_comment_on_my_post_notifies_me_and_opens_the_post(app, client, login,
 
     delete_comment(bob, comment)  # gone for its readers, so gone from the list too
     assert "Great work" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_list_stays_constant_with_the_walls_visibility_checks(app, client, login, ana, bob, make_user,
+                                                              made_up_targets, count_queries):
+    if "walls" not in app.blueprints:
+        pytest.skip("the walls feature is not registered yet")
+    from agora.core.hooks import add_hook
+    from agora.walls.comments import add_comment
+    from agora.walls.reactions import set_reaction
+    from agora.walls.services import create_post
+
+    for hook in made_up_targets:
+        add_hook(app, "notifications.visible", hook)
+    cy = make_user("cy@example.com", name="Cy Dorn")
+    login(ana)
+    counts = []
+    for n in (2, 10):
+        for i in range(n):
+            post = create_post(ana, person=ana, body=f"post {i}")
+            add_comment(bob, post, "Nice")
+            set_reaction(bob, post, "like")
+            set_reaction(cy, post, "like")
+            create_post(bob, person=ana, body=f"on your wall {i}")
+        with count_queries() as q:
+            html = client.get("/notifications").get_data(as_text=True)
+        counts.append(q.count)
+    assert "Cy Dorn and 1 other reacted to your post" in html and "Bob Martin posted on your wall" in html
+    assert counts[0] == counts[1]
