@@ -92,7 +92,7 @@ def error_response(status: int, message: str = "", code: str | None = None, fiel
         if field_errors:
             body["error"]["fields"] = field_errors
         return jsonify(body), status
-    title = TITLES.get(status, TITLES[500])
+    title = str(TITLES.get(status, TITLES[500]))
     try:
         return render_template("errors/error.html", status=status, title=title, message=message), status
     except Exception:  # noqa: BLE001 - e.g. the database is down; still no traceback for the reader
