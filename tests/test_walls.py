@@ -191,6 +191,27 @@ def test_reactions_toggle_count_and_show_who(client, login, people):
     assert len(grouped) == 1 and grouped[0].actor_count == 2
 
 
+def test_post_page_shows_who_reacted_to_each_comment(client, login, people):
+    ana, bob, chloe = people
+    login(ana)
+    pid = publish(client, "ana", "Comment on me")
+    login(bob)
+    client.post(f"/posts/{pid}/comments", data={"body": "Bo was here"})
+    client.post(f"/posts/{pid}/comments", data={"body": "Nobody likes this one"})
+    from agora.walls.models import Comment
+
+    liked, other = db.session.scalars(db.select(Comment).where(Comment.post_id == pid).order_by(Comment.id))
+    login(ana)
+    assert client.post(f"/comments/{liked.id}/react", data={"kind": "like"}).status_code == 302
+    login(chloe)
+    page = client.get(f"/posts/{pid}").get_data(as_text=True)
+    liked_html = page.split(f'id="comment-{liked.id}"')[1].split(f'id="comment-{other.id}"')[0]
+    other_html = page.split(f'id="comment-{other.id}"')[1]
+    assert 'class="comment-reactors"' in liked_html and "Like (1)" in liked_html
+    assert '<a href="/people/ana">Ana Lima</a>' in liked_html
+    assert "comment-reactors" not in other_html and "Ana Lima" not in other_html.split("</article>")[0]
+
+
 def test_share_links_back_to_the_original(client, login, people, app):
     from agora.spaces.services import create_space
 

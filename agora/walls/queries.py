@@ -13,7 +13,7 @@ from agora.extensions import db
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_ids
 from agora.walls.models import Comment, Hashtag, Post, post_hashtags
-from agora.walls.reactions import Summary, reactors, summarise
+from agora.walls.reactions import Summary, comment_reactors, reactors, summarise
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -93,6 +93,7 @@ class Thread:
     replies: dict[int, list[Comment]]
     reactions: Summary
     reactors: dict
+    comment_reactors: dict = field(default_factory=dict)
 
 
 def thread(user, post: Post) -> Thread:
@@ -108,7 +109,8 @@ def thread(user, post: Post) -> Thread:
     for c in comments:
         set_committed_value(c, "post", post)  # known already: spares a lazy load per comment in policy checks
     summary = summarise(user, post_ids=[post.id], comment_ids=[c.id for c in comments])
-    return Thread(post, top, replies, summary, reactors(post.id))
+    return Thread(post, top, replies, summary, reactors(post.id),
+                  comment_reactors(c.id for c in comments if c.deleted_at is None))
 
 
 def spaces_for(user) -> list[Space]:

@@ -106,3 +106,21 @@ def reactors(post_id: int, limit: int = 200) -> dict[str, list[User]]:
     for kind, person in rows:
         found.setdefault(kind, []).append(person)
     return found
+
+
+def comment_reactors(comment_ids, limit: int = 50) -> dict[int, dict[str, list[User]]]:
+    """Who reacted to each of these comments, by kind, at most `limit` people per comment and kind (one query)."""
+    comment_ids = list(comment_ids)
+    found: dict[int, dict[str, list[User]]] = {}
+    if not comment_ids:
+        return found
+    # A window keeps the list short on a very popular comment without one query per comment.
+    rank = func.row_number().over(partition_by=(Reaction.comment_id, Reaction.kind), order_by=Reaction.id)
+    ranked = (select(Reaction.id, Reaction.comment_id, Reaction.kind, Reaction.user_id, rank.label("rank"))
+              .where(Reaction.comment_id.in_(comment_ids)).subquery())
+    rows = db.session.execute(select(ranked.c.comment_id, ranked.c.kind, User)
+                              .join(User, User.id == ranked.c.user_id)
+                              .where(ranked.c.rank <= limit).order_by(ranked.c.id))
+    for comment_id, kind, person in rows:
+        found.setdefault(comment_id, {}).setdefault(kind, []).append(person)
+    return found
