@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from agora.accounts import services
 from agora.accounts.forms import ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from agora.core.errors import Conflict, ValidationError
+from agora.core.forms import place_errors
 from agora.core.policy import require
 from agora.extensions import limiter
 
@@ -22,18 +23,6 @@ def _safe_next(target: str | None) -> str:
         return target
     return url_for("site.home")
 
-
-def _copy_errors(form, error: ValidationError | Conflict, fields: dict[str, str] | None = None) -> None:
-    """Show a service's field errors next to the matching form fields (or at the top)."""
-    fields = fields or {}
-    placed = False
-    for name, messages in error.field_errors.items():
-        field = getattr(form, fields.get(name, name), None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed:
-        flash(error.message or _("Please correct the errors below."), "error")
 
 
 def _status(form) -> int:
@@ -78,7 +67,7 @@ def register():
         try:
             user = services.register(form.email.data, form.name.data, form.password.data)
         except (ValidationError, Conflict) as error:
-            _copy_errors(form, error)
+            place_errors(form, error)
         else:
             services.start_session(user)
             login_user(user)
@@ -129,7 +118,7 @@ def change_language():
         try:
             services.set_language(current_user, form.language.data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            place_errors(form, error)
         else:
             flash(_("Your language is saved."), "success")
             return redirect(url_for("accounts.settings"))
@@ -144,7 +133,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.new_password.data)
         except ValidationError as error:
-            _copy_errors(form, error, {"password": "new_password"})
+            place_errors(form, error, {"password": "new_password"})
         else:
             flash(_("Your password is changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("accounts.settings"))
@@ -168,7 +157,7 @@ def create_token():
         try:
             _token, secret = services.create_token(current_user, form.name.data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            place_errors(form, error)
         else:
             # Shown in this response only: never stored in clear nor put in the (signed, readable) cookie.
             flash(_("Token created. Copy it now: it will not be shown again."), "success")

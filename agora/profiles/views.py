@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agora.core.errors import ValidationError
+from agora.core.forms import place_errors
 from agora.core.hooks import hooks
 from agora.core.policy import require
 from agora.profiles import services
@@ -12,14 +13,6 @@ from agora.profiles.serialise import person_summary
 
 bp = Blueprint("profiles", __name__)
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for name, messages in exc.field_errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-    if not exc.field_errors:
-        flash(exc.message, "error")
 
 
 @bp.get("/people")
@@ -80,7 +73,7 @@ def edit(handle):
                                      languages=form.languages.data or "", ask_me_about=form.ask_me_about.data or "",
                                      location=form.location.data or "", phone=form.phone.data or "")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            place_errors(form, exc)
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.show", handle=person.handle))
@@ -105,7 +98,7 @@ def edit_org(handle):
                                 department=form.department.data or "",
                                 manager_handle_or_email=form.manager.data or "")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            place_errors(form, exc)
         else:
             flash(_("The organisation details are saved."), "success")
             return redirect(url_for("profiles.show", handle=person.handle))

@@ -12,21 +12,12 @@ from agora.follows.services import is_following
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
+from agora.core.forms import place_errors
 from agora.walls import queries, reactions, services
 from agora.walls.forms import ActionForm, CommentForm, EditForm, PostForm, ShareForm
 
 bp = Blueprint("walls", __name__)
 
-
-def _place_errors(form, error: ValidationError) -> None:
-    placed = False
-    for name, messages in error.field_errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed:
-        form.body.errors = list(form.body.errors) + [error.message or _("Please correct the errors below.")]
 
 
 def _uploads() -> list[services.Upload]:
@@ -51,7 +42,7 @@ def _publish(form: PostForm, wall_name: str, **wall):
             post = services.create_post(current_user, body=form.body.data, kind=form.kind.data or "status",
                                         uploads=_uploads(), **wall)
         except ValidationError as error:
-            _place_errors(form, error)
+            place_errors(form, error, fallback="body")
         else:
             flash(_("Your post is published."), "success")
             return redirect(_back(url_for("walls.show_post", post_id=post.id)))
@@ -99,7 +90,7 @@ def edit_post(post_id):
         try:
             services.edit_post(current_user, post, form.body.data)
         except ValidationError as error:
-            _place_errors(form, error)
+            place_errors(form, error, fallback="body")
         else:
             flash(_("Your post is updated."), "success")
             return redirect(url_for("walls.show_post", post_id=post.id))
@@ -143,7 +134,7 @@ def share_post(post_id):
         try:
             shared = services.share_post(current_user, post, body=form.body.data, **wall)
         except ValidationError as error:
-            _place_errors(form, error)
+            place_errors(form, error, fallback="body")
         else:
             flash(_("The post is shared."), "success")
             return redirect(url_for("walls.show_post", post_id=shared.id))
@@ -159,7 +150,7 @@ def comment(post_id):
         try:
             created = comment_services.add_comment(current_user, post, form.body.data, form.parent_id.data or None)
         except ValidationError as error:
-            _place_errors(form, error)
+            place_errors(form, error, fallback="body")
         else:
             return redirect(comment_services.comment_url(created))
     return render_template("walls/comment_form.html", form=form, post=post), 400
@@ -183,7 +174,7 @@ def edit_comment(comment_id):
         try:
             comment_services.edit_comment(current_user, comment_, form.body.data)
         except ValidationError as error:
-            _place_errors(form, error)
+            place_errors(form, error, fallback="body")
         else:
             return redirect(comment_services.comment_url(comment_))
     return render_template("walls/edit.html", form=form, what="comment", obj=comment_), 400 if form.errors else 200
