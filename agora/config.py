@@ -110,6 +110,13 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     "search": {
         "index_dir": ("str", ""),
     },
+    "space_creation": {
+        "enabled": ("bool", False),
+    },
+    "moderation": {
+        "watch_keywords": ("strlist", []),
+        "max_suspension_days": ("int", 90),
+    },
 }
 # `[[spaces]]` is an array of tables: each entry has these keys.
 SPACE_SCHEMA: dict[str, tuple] = {

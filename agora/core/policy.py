@@ -7,9 +7,10 @@ README.md ("Who may do what") mirrors `RULES` and a test keeps them in step.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, g
 
 from agora.core.errors import Forbidden, NotFound
 
@@ -93,19 +94,103 @@ def _notification_owner(user, notification) -> bool:
     return is_signed_in(user) and notification is not None and notification.recipient_id == user.id
 
 
-# --- walls: spaces (minimal), posts, comments, reactions (issue 3) ---------------
-def _space_view(user, space) -> bool:
-    # Open spaces are read by every colleague; other spaces only by members, whom the spaces
-    # feature knows: "space.member" hooks answer fn(user, space) -> bool.
+# --- spaces ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpaceAccess:
+    """Which spaces a user reads and moderates, as data: `can()` checks it, SQL and search filters translate it."""
+
+    every: bool = False                 # admins and HR who moderate every space read them all
+    moderates_every: bool = False       # HR with moderates = ["*"], and admins
+    member_ids: frozenset = frozenset()     # spaces the user belongs to (moderators included)
+    moderator_ids: frozenset = frozenset()  # spaces the user moderates (space role or HR by slug)
+    suspended_ids: frozenset = frozenset()  # spaces where a running suspension bars writing
+
+    def reads(self, space) -> bool:
+        return self.every or space.visibility == "open" or space.id in self.member_ids or space.id in self.moderator_ids
+
+    def moderates(self, space_id) -> bool:
+        return self.moderates_every or space_id in self.moderator_ids
+
+    @property
+    def readable_ids(self) -> frozenset:
+        """Non-open spaces this user reads (open ones are read by every colleague)."""
+        return self.member_ids | self.moderator_ids
+
+
+NO_ACCESS = SpaceAccess()
+
+
+def space_access(user) -> SpaceAccess:
+    """This user's SpaceAccess, computed once per request from the "space.roles" hook (the spaces feature)."""
+    if not is_signed_in(user):
+        return NO_ACCESS
+    cache = g.setdefault("agora_space_access", {})
+    if user.id not in cache:
+        hr_slugs = _cfg()["hr"]["moderates"] if is_hr(user) else []
+        admin = is_admin(user)
+        every = admin or "*" in hr_slugs
+        from agora.core.hooks import hooks
+
+        member, moderator, suspended = set(), set(), set()
+        for roles_of in hooks("space.roles"):
+            found = roles_of(user, [] if every else hr_slugs)
+            member |= found.get("member", set())
+            moderator |= found.get("moderator", set())
+            suspended |= found.get("suspended", set())
+        cache[user.id] = SpaceAccess(every=every, moderates_every=every, member_ids=frozenset(member),
+                                     moderator_ids=frozenset(moderator), suspended_ids=frozenset(suspended))
+    return cache[user.id]
+
+
+def forget_space_access() -> None:
+    """Drop this request's cached SpaceAccess: call after memberships, roles or suspensions change."""
+    g.pop("agora_space_access", None)
+
+
+def _space_see(user, space) -> bool:
+    # Open and closed spaces are known to every colleague; secret ones only to those who read them.
     if not is_signed_in(user) or space is None:
         return False
-    if space.visibility == "open":
+    return space.visibility != "secret" or space_access(user).reads(space)
+
+
+def _space_view(user, space) -> bool:
+    return is_signed_in(user) and space is not None and space_access(user).reads(space)
+
+
+def _is_member(user, space) -> bool:
+    return is_signed_in(user) and space is not None and space.id in space_access(user).member_ids
+
+
+def _space_join(user, space) -> bool:
+    return space is not None and space.visibility == "open" and is_signed_in(user) and not _is_member(user, space)
+
+
+def _space_request(user, space) -> bool:
+    return space is not None and space.visibility == "closed" and is_signed_in(user) and not _is_member(user, space)
+
+
+def _space_moderate(user, space) -> bool:
+    return is_signed_in(user) and space is not None and space_access(user).moderates(space.id)
+
+
+def _space_invite(user, space) -> bool:
+    # Members bring colleagues into open and closed spaces; secret spaces grow only through their moderators.
+    if _space_moderate(user, space):
         return True
-    from agora.core.hooks import hooks
-
-    return any(check(user, space) for check in hooks("space.member"))
+    return _is_member(user, space) and space.visibility != "secret"
 
 
+def _space_create(user, target=None) -> bool:
+    return is_admin(user) or (is_signed_in(user) and bool(_cfg()["space_creation"]["enabled"]))
+
+
+def _space_write(user, space) -> bool:
+    # Writing needs reading, and no running suspension in that space.
+    return _space_view(user, space) and space.id not in space_access(user).suspended_ids
+
+
+# --- walls: posts, comments, reactions -------------------------------------------
 def _post_view(user, post) -> bool:
     # A post is as readable as its wall: person walls are open to colleagues, space walls ask the space.
     if not is_signed_in(user) or post is None or post.deleted_at is not None:
@@ -122,8 +207,28 @@ def _post_author(user, post) -> bool:
     return _post_view(user, post) and post.author_id == user.id
 
 
+def _post_moderate(user, post) -> bool:
+    # Space posts: that space's moderators, HR assigned to it, admins. Person walls: HR and admins.
+    if not _post_view(user, post):
+        return False
+    if post.space_id is None:
+        return _hr_or_admin(user)
+    return space_access(user).moderates(post.space_id)
+
+
+def _post_view_hidden(user, post) -> bool:
+    # The author and moderators still see what moderation hid; everyone else sees the notice.
+    return _post_view(user, post) and (post.author_id == user.id or _post_moderate(user, post))
+
+
+def _post_report(user, post) -> bool:
+    return _post_view(user, post) and post.author_id != user.id
+
+
 def _comment_create(user, post) -> bool:
-    return _post_view(user, post) and not post.comments_locked
+    if not _post_view(user, post) or post.comments_locked:
+        return False
+    return post.space_id is None or post.space_id not in space_access(user).suspended_ids
 
 
 def _comment_view(user, comment) -> bool:
@@ -138,6 +243,51 @@ def _comment_react(user, comment) -> bool:
     return _comment_view(user, comment) and comment.deleted_at is None
 
 
+def _comment_moderate(user, comment) -> bool:
+    return comment is not None and _post_moderate(user, comment.post)
+
+
+def _comment_view_hidden(user, comment) -> bool:
+    return _comment_view(user, comment) and (comment.author_id == user.id or _comment_moderate(user, comment))
+
+
+def _comment_report(user, comment) -> bool:
+    return _comment_react(user, comment) and comment.author_id != user.id
+
+
+# --- moderation -------------------------------------------------------------------
+def _moderation_queue(user, target=None) -> bool:
+    # Anyone who moderates something has a review queue.
+    if not is_signed_in(user):
+        return False
+    access = space_access(user)
+    return access.moderates_every or bool(access.moderator_ids) or is_hr(user)
+
+
+def _ledger_view(user, action) -> bool:
+    # A ledger line is as readable as the space it belongs to; person-wall lines are read by every colleague.
+    if not is_signed_in(user) or action is None:
+        return False
+    return action.space_id is None or _space_view(user, action.space)
+
+
+def _appeal(user, action) -> bool:
+    # Only the person the action concerned may appeal (once: the service enforces the single appeal).
+    return _ledger_view(user, action) and action.subject_user_id == user.id
+
+
+def _decide_appeal(user, appeal) -> bool:
+    # Anyone who moderates that content except the moderator who acted.
+    if not is_signed_in(user) or appeal is None:
+        return False
+    action = appeal.action
+    if action.actor_id == user.id:
+        return False
+    if action.space_id is None:
+        return _hr_or_admin(user)
+    return space_access(user).moderates(action.space_id)
+
+
 # action -> rule(user, target). Readers who fail a "view" rule get 404, others 403.
 RULES: dict[str, Callable] = {
     "directory.view": _signed_in,
@@ -147,20 +297,40 @@ RULES: dict[str, Callable] = {
     "profile.edit_org": _hr_or_admin,   # title, department, manager
     "media.view": _view_media,          # photos: any colleague; other kinds: "media.guard" hooks
     "notification.read": _notification_owner,  # see it, open it, mark it read: the recipient only
-    # walls (issue 3)
-    "space.view": _space_view,                      # open: every colleague; else "space.member" hooks
+    # spaces
+    "space.see": _space_see,                        # know it exists: open and closed to all, secret to readers
+    "space.view": _space_view,                      # read its wall, members and ledger
+    "space.join": _space_join,                      # open spaces, non-members
+    "space.request_join": _space_request,           # closed spaces, non-members
+    "space.leave": _is_member,
+    "space.invite": _space_invite,                  # moderators; members too, except in secret spaces
+    "space.moderate": _space_moderate,              # approve, remove, suspend, edit; HR and admins too
+    "space.create": _space_create,                  # admins; everyone when [space_creation] enabled
+    # walls
     "post.view": _post_view,
+    "post.view_hidden": _post_view_hidden,          # the author and moderators see hidden content
     "post.create_on_person_wall": _post_on_person_wall,  # target: the wall's owner
-    "post.create_on_space": _space_view,            # target: the space
+    "post.create_on_space": _space_write,           # target: the space; not while suspended there
     "post.edit": _post_author,
     "post.delete": _post_author,
     "post.react": _post_view,
     "post.share": _post_view,
+    "post.report": _post_report,                    # readers other than the author
+    "post.moderate": _post_moderate,                # hide, restore, lock, pin, move, warn, suspend
     "comment.create": _comment_create,              # target: the post
     "comment.view": _comment_view,
+    "comment.view_hidden": _comment_view_hidden,
     "comment.edit": _comment_author,
     "comment.delete": _comment_author,
     "comment.react": _comment_react,
+    "comment.report": _comment_report,
+    "comment.moderate": _comment_moderate,
+    # moderation
+    "moderation.queue": _moderation_queue,          # the review queue: moderators, HR, admins
+    "moderation.ledger_view": _ledger_view,         # target: a ledger line; as readable as its space
+    "moderation.appeal": _appeal,                   # target: a ledger line; the person it concerned
+    "moderation.decide_appeal": _decide_appeal,     # target: an appeal; a moderator other than the actor
+    "audit.view": _admin,
     "tokens.manage": _owner,
     "admin.access": _admin,
 }

@@ -4,25 +4,46 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, or_, select
 
 from agora.core.errors import Conflict, NotFound, ValidationError
-from agora.core.policy import can
+from agora.core.policy import can, space_access
+from agora.core.time import utcnow
 from agora.extensions import db
-from agora.spaces.models import Space
+from agora.spaces.models import Membership, Space, Suspension
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VISIBILITIES = ("open", "closed", "secret")
 
 
 def member_space_ids(user) -> Select:
-    """Ids of the spaces `user` belongs to; memberships arrive with the spaces work (none until then)."""
-    return select(Space.id).where(false())
+    """Ids of the spaces `user` belongs to."""
+    return select(Membership.space_id).where(Membership.user_id == user.id)
+
+
+def space_roles(user, hr_slugs: list[str]) -> dict[str, set[int]]:
+    """The "space.roles" hook: ids of the spaces `user` is member, moderator of, or suspended in."""
+    member, moderator = set(), set()
+    for space_id, role in db.session.execute(
+            select(Membership.space_id, Membership.role).where(Membership.user_id == user.id)):
+        member.add(space_id)
+        if role == "moderator":
+            moderator.add(space_id)
+    if hr_slugs:
+        moderator |= set(db.session.scalars(select(Space.id).where(Space.slug.in_(hr_slugs))))
+    suspended = set(db.session.scalars(select(Suspension.space_id).where(
+        Suspension.user_id == user.id, Suspension.until > utcnow(), Suspension.lifted_at.is_(None))))
+    return {"member": member, "moderator": moderator, "suspended": suspended}
 
 
 def readable_space_ids(user) -> Select:
-    """Ids of the spaces `user` may read: the SQL form of the policy's "space.view"."""
-    return select(Space.id).where(or_(Space.visibility == "open", Space.id.in_(member_space_ids(user))))
+    """Ids of the spaces `user` may read: the SQL form of the policy's "space.view" (from its SpaceAccess)."""
+    access = space_access(user)
+    if access.every:
+        return select(Space.id)
+    if not access.readable_ids:
+        return select(Space.id).where(Space.visibility == "open")
+    return select(Space.id).where(or_(Space.visibility == "open", Space.id.in_(sorted(access.readable_ids))))
 
 
 def get_space(user, slug: str) -> Space:
