@@ -1,0 +1,42 @@
+"""Journeys in the real browser, in English and in French: what two colleagues do in a morning."""
+import pytest
+
+from tests.browser.journey import CASTS, Journey
+
+
+@pytest.fixture(scope="module", params=sorted(CASTS))
+def journey(request, browser, live_server):
+    story = Journey(CASTS[request.param], browser, live_server)
+    yield story
+    story.close()
+
+
+def test_log_in_in_ones_language(journey):
+    page = journey.log_in()
+    assert page.get_attribute("html", "lang") == journey.lang
+
+
+def test_edit_profile_and_photo(journey):
+    page = journey.edit_profile()
+    # The directory finds the author by the skill just added.
+    page.goto(f"/people?skill={journey.cast.new_skill}")
+    assert page.locator(f".people-grid a[href='/people/{journey.author.handle}']").count() == 1
+
+
+def test_find_colleague_by_skill(journey):
+    colleague = journey.find_colleague()
+    assert colleague.handle and colleague.handle != journey.author.handle
+    assert colleague.email.endswith("@agora.example")
+
+
+def test_post_on_colleague_wall_with_mention(journey):
+    assert journey.post_with_mention().startswith("/posts/")
+
+
+def test_colleague_sees_notification_comments_and_reacts(journey):
+    page = journey.colleague_answers()
+    assert page.get_attribute("html", "lang") == journey.lang
+
+
+def test_author_hears_back(journey):
+    journey.author_hears_back()
