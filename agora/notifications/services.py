@@ -23,6 +23,12 @@ KINDS: dict[str, object] = {
     "reply": _l("Someone replies to my comment"),
     "reaction": _l("Someone reacts to my post or comment"),
     "wall_post": _l("Someone posts on my wall"),
+    # spaces
+    "space_request": _l("Someone asks to join a space I moderate"),
+    "space_approved": _l("My request to join a space is approved"),
+    "space_refused": _l("My request to join a space is refused"),
+    "space_invite": _l("Someone invites me to a space"),
+    "space_removed": _l("I am removed from a space"),
 }
 
 EXCERPT_LENGTH = 280

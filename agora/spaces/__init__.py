@@ -1,10 +1,16 @@
-"""Spaces: departments, projects and communities with their own wall (minimal until the spaces work)."""
+"""Spaces: departments, projects and communities with their own wall, members and moderators."""
 
 
 def register(app):
-    """Wire the spaces blueprint into `app`."""
+    """Wire the spaces pages, API and hooks into `app`."""
     from agora.core.hooks import add_hook
-    from agora.spaces import models, services, views  # noqa: F401 - models join the metadata
+    from agora.spaces import api, hooks, models, services, views  # noqa: F401 - models join the metadata
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     add_hook(app, "space.roles", services.space_roles)
+    add_hook(app, "config.apply", hooks.apply_config)
+    add_hook(app, "config.check", hooks.check_config)
+    add_hook(app, "profile.changed", hooks.profile_changed)
+    add_hook(app, "notifications.visible", hooks.notifications_visible)
+    add_hook(app, "demo.populate", hooks.demo_populate)

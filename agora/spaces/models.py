@@ -92,3 +92,16 @@ class Suspension(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Lifted early (appeal granted, moderator's decision); NULL while it runs its course.
     lifted_at: Mapped[datetime | None]
+
+
+class SpaceOptOut(db.Model):
+    """Someone who left (or was removed from) a department space: department sync must not add them back."""
+
+    __tablename__ = "space_opt_outs"
+    __table_args__ = (UniqueConstraint("space_id", "user_id", name="uq_space_opt_out"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(10), default="left")  # left | removed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
