@@ -51,6 +51,9 @@ def create(email, name, department, title, manager_email, password, admin):
         db.session.commit()
     except DomainError as error:
         _fail(error)
+    if admin:
+        from agora.moderation.audit import record_audit
+        record_audit("role_change", subject=user.email, detail="admin granted (flask users create --admin)")
     click.echo(_("Created %(email)s (handle %(handle)s).", email=user.email, handle=user.handle))
     if generated:
         click.echo(_("Password (shown once, give it to the person): %(password)s", password=password))

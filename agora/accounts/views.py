@@ -37,10 +37,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        from agora.moderation.audit import record_audit
         if user is not None:
             services.start_session(user)
             login_user(user)
+            record_audit("login", actor=user, subject=user.email)
             return redirect(_safe_next(request.args.get("next")))
+        record_audit("login_failed", subject=(form.email.data or "").strip().lower())
         # One message whatever went wrong, so the form does not reveal who has an account.
         form.password.errors.append(_("Wrong email or password."))
     return render_template("accounts/login.html", form=form,

@@ -268,6 +268,8 @@ def _ledger_view(user, action) -> bool:
     # A ledger line is as readable as the space it belongs to; person-wall lines are read by every colleague.
     if not is_signed_in(user) or action is None:
         return False
+    if getattr(action, "to_space_id", None) is not None and _space_view(user, action.to_space):
+        return True  # a move shows in the ledgers of both spaces
     return action.space_id is None or _space_view(user, action.space)
 
 
@@ -281,8 +283,8 @@ def _decide_appeal(user, appeal) -> bool:
     if not is_signed_in(user) or appeal is None:
         return False
     action = appeal.action
-    if action.actor_id == user.id:
-        return False
+    if user.id in (action.actor_id, appeal.author_id):
+        return False  # nobody judges their own decision, or their own appeal
     if action.space_id is None:
         return _hr_or_admin(user)
     return space_access(user).moderates(action.space_id)

@@ -46,6 +46,7 @@ class ModerationAction(db.Model):
         Index("ix_modactions_space_created", "space_id", "created_at", "id"),
         Index("ix_modactions_target", "target_type", "target_id"),
         Index("ix_modactions_subject", "subject_user_id"),
+        Index("ix_modactions_to_space", "to_space_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +54,8 @@ class ModerationAction(db.Model):
     # | appeal_granted | appeal_refused
     action: Mapped[str] = mapped_column(String(20))
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="SET NULL"))
+    # A move's destination, so the line shows in both spaces' ledgers.
+    to_space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="SET NULL"))
     # NULL actor: the command line (erasure), named in `reason`.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     target_type: Mapped[str] = mapped_column(String(10))  # post | comment | user
@@ -70,7 +73,8 @@ class ModerationAction(db.Model):
 
     actor = relationship("User", foreign_keys=[actor_id])
     subject = relationship("User", foreign_keys=[subject_user_id])
-    space = relationship("Space")
+    space = relationship("Space", foreign_keys=[space_id])
+    to_space = relationship("Space", foreign_keys=[to_space_id])
 
 
 class Appeal(db.Model):
@@ -127,3 +131,69 @@ def _refuse(mapper, connection, target):
 for _model in (ModerationAction, AuditEntry):
     event.listen(_model, "before_update", _refuse)
     event.listen(_model, "before_delete", _refuse)
+
+
+APPEND_ONLY_TABLES = ("moderation_actions", "audit_log")
+# Columns the database itself may set to NULL when the row they point to goes (ON DELETE SET NULL).
+_REFERENCES = {
+    "moderation_actions": ("space_id", "to_space_id", "actor_id", "subject_user_id", "report_id", "appeal_of_id"),
+    "audit_log": ("actor_id",),
+}
+
+
+def _sqlite_triggers(table: str, columns: list[str]) -> list[str]:
+    # SQLite runs triggers for foreign-key actions too, and cannot tell them apart from a statement:
+    # an UPDATE passes only when every fact stays and references merely become NULL.
+    refs = _REFERENCES[table]
+    changed = [f"NEW.{c} IS NOT OLD.{c}" for c in columns if c not in refs]
+    changed += [f"(NEW.{c} IS NOT OLD.{c} AND NEW.{c} IS NOT NULL)" for c in refs]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_update",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} FOR EACH ROW "
+        f"WHEN {' OR '.join(changed)} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} FOR EACH ROW "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+    ]
+
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION agora_append_only() RETURNS trigger AS $$
+BEGIN
+    -- Foreign-key actions (ON DELETE SET NULL) run as nested triggers; statements never do.
+    IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END
+$$ LANGUAGE plpgsql
+"""
+
+
+def append_only_statements(dialect: str) -> list[str]:
+    """The SQL that makes the ledger and the audit log refuse UPDATE and DELETE on `dialect`."""
+    tables = {t: [c.name for c in db.metadata.tables[t].columns] for t in APPEND_ONLY_TABLES}
+    if dialect == "sqlite":
+        return [sql for table, columns in tables.items() for sql in _sqlite_triggers(table, columns)]
+    if dialect == "postgresql":
+        statements = [_PG_FUNCTION.strip()]
+        for table in tables:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION agora_append_only()",
+            ]
+        return statements
+    raise ValueError(f"no append-only triggers for the {dialect} dialect")
+
+
+def install_append_only_triggers(connection) -> None:
+    """Install (idempotently) the database triggers that refuse UPDATE and DELETE on the ledger and audit log.
+
+    `connection`: a SQLAlchemy Connection (in a migration: `op.get_bind()`).
+    """
+    from sqlalchemy import text
+
+    for sql in append_only_statements(connection.dialect.name):
+        connection.execute(text(sql))

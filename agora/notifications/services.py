@@ -29,6 +29,11 @@ KINDS: dict[str, object] = {
     "space_refused": _l("My request to join a space is refused"),
     "space_invite": _l("Someone invites me to a space"),
     "space_removed": _l("I am removed from a space"),
+    # moderation
+    "moderation": _l("A moderator acts on my post or comment"),
+    "report_outcome": _l("A report I made is handled"),
+    "appeal_assigned": _l("An appeal is given to me to decide"),
+    "appeal_outcome": _l("An appeal I made is decided"),
 }
 
 EXCERPT_LENGTH = 280

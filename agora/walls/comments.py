@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 
 from agora.core.errors import NotFound, ValidationError
+from agora.core.hooks import hooks
 from agora.core.policy import require
 from agora.core.time import utcnow
 from agora.extensions import db
@@ -81,6 +82,8 @@ def add_comment(user, post: Post, body: str | None, parent_id=None) -> Comment:
         db.session.rollback()
         raise
     db.session.commit()
+    for created in hooks("content.created"):  # e.g. moderation's keyword watch
+        created("comment", comment)
     return comment
 
 

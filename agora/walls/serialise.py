@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
+
+from agora.core.policy import can
 
 from agora.walls.models import Comment, Post
 from agora.walls.reactions import Summary
@@ -15,9 +18,18 @@ def person(user) -> dict:
     return {"id": user.id, "handle": user.handle, "name": user.name}
 
 
-def post_json(post: Post, summary: Summary | None = None) -> dict:
-    """A post as the API shows it."""
+def _hidden(kind: str, obj, viewer) -> tuple[dict | None, bool]:
+    """Moderation's notice for hidden content, and whether `viewer` (the author, moderators) still sees the original."""
+    if obj.hidden_at is None:
+        return None, True
+    notice = {"at": _iso(obj.hidden_at), "reason": obj.hidden_reason or ""}
+    return notice, can(current_user if viewer is None else viewer, f"{kind}.view_hidden", obj)
+
+
+def post_json(post: Post, summary: Summary | None = None, viewer=None) -> dict:
+    """A post as the API shows it; hidden content is blanked for readers who may not see the original."""
     counts, mine = summary.for_post(post.id) if summary else ({}, set())
+    hidden, original = _hidden("post", post, viewer)
     data = {
         "id": post.id,
         "kind": post.kind,
@@ -39,22 +51,28 @@ def post_json(post: Post, summary: Summary | None = None) -> dict:
         "attachments": [{"id": m.id, "url": url_for("media.show", media_id=m.id), "filename": m.filename,
                          "content_type": m.content_type, "size": m.size} for m in post.attachments],
         "shared_post_id": post.shared_post_id,
+        "hidden": hidden,
     }
+    if not original:
+        data.update(body="", html="", attachments=[])
     return data
 
 
-def comment_json(comment: Comment, summary: Summary | None = None) -> dict:
-    """A comment as the API shows it; a deleted one keeps only its place in the thread."""
+def comment_json(comment: Comment, summary: Summary | None = None, viewer=None) -> dict:
+    """A comment as the API shows it; a deleted one keeps only its place in the thread, a hidden one its notice."""
     counts, mine = summary.for_comment(comment.id) if summary else ({}, set())
     deleted = comment.deleted_at is not None
+    hidden, original = (None, True) if deleted else _hidden("comment", comment, viewer)
+    deleted_or_hidden = deleted or not original
     return {
         "id": comment.id,
         "post_id": comment.post_id,
         "parent_id": comment.parent_id,
         "author": None if deleted else person(comment.author),
         "deleted": deleted,
-        "body": "" if deleted else comment.body_source,
-        "html": "" if deleted else comment.body_html,
+        "body": "" if deleted_or_hidden else comment.body_source,
+        "html": "" if deleted_or_hidden else comment.body_html,
+        "hidden": hidden,
         "created_at": _iso(comment.created_at),
         "edited_at": _iso(comment.edited_at),
         "reply_count": comment.reply_count,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from agora.accounts.models import User
 from agora.core.errors import NotFound, ValidationError
+from agora.core.hooks import hooks
 from agora.core.policy import can, require
 from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
@@ -181,6 +182,8 @@ def create_post(author, *, person=None, space=None, body: str | None = "", kind:
         db.session.rollback()
         raise
     db.session.commit()
+    for created in hooks("content.created"):  # e.g. moderation's keyword watch
+        created("post", post)
     return post
 
 
