@@ -1,0 +1,94 @@
+"""Each main page at desktop and phone widths: a screenshot, the CSP header, no CSP violation, and axe-core.
+
+Screenshots go to test-artifacts/screenshots/<page>-<width>.png; a few are committed under
+docs/screenshots/ for the README.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import axe
+from tests.browser.actions import log_in, switch_language
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.watch import WATCH_SCRIPT, check_csp, events
+
+VIEWER = "mathieu.lambert@agora.example"
+
+
+def _first_post_with_comments(page) -> str:
+    page.goto("/")
+    links = page.locator("article.post .post-links a[href*='#comments']")
+    for i in range(links.count()):
+        if not links.nth(i).inner_text().strip().startswith("0"):
+            return links.nth(i).get_attribute("href").split("#")[0]
+    return page.locator("article.post .post-meta a[href^='/posts/']").first.get_attribute("href")
+
+
+def _colleague(page) -> str:
+    page.goto("/people?department=direction")
+    return page.locator(".people-grid .person-card a").first.get_attribute("href")
+
+
+# name -> the path, or how to find it from a logged-in page. Phase 2 adds search, moderation and ledger.
+PAGES = {
+    "feed": "/",
+    "profile": _colleague,
+    "directory": "/people",
+    "post": _first_post_with_comments,
+    "notifications": "/notifications",
+    "settings": "/settings",
+    "spaces": "/spaces",
+    "space": "/spaces/general",
+}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return axe.fetch().read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module", params=["desktop", "phone"])
+def viewer(request, browser, live_server, axe_source):
+    """A logged-in English reader at one width, with the watch and axe loaded into every page."""
+    size = {"desktop": DESKTOP, "phone": PHONE}[request.param]
+    context = browser.new_context(base_url=live_server.url, viewport=size, locale="en-GB",
+                                  is_mobile=request.param == "phone", device_scale_factor=1)
+    context.set_default_timeout(15000)
+    context.add_init_script(WATCH_SCRIPT)
+    context.add_init_script(axe_source)
+    page = context.new_page()
+    log_in(page, VIEWER)
+    switch_language(page, "en")
+    paths = {name: where if isinstance(where, str) else where(page) for name, where in PAGES.items()}
+    yield request.param, page, paths
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_main_page(viewer, name, artifacts):
+    width, page, paths = viewer
+    response = page.goto(paths[name])
+    assert response.status == 200, paths[name]
+    assert check_csp(response.headers.get("content-security-policy")) == []
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=True)
+    assert events(page) == [], "the page broke its own Content-Security-Policy or ran unexpected script"
+    assert axe.serious_violations(page) == []
+    # Nothing overflows sideways on a phone: the page fits its width.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+        "the page is wider than the screen"
+
+
+def test_login_page_logged_out(browser, live_server, artifacts, axe_source):
+    for width, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(base_url=live_server.url, viewport=size, locale="fr-FR")
+        context.add_init_script(WATCH_SCRIPT)
+        context.add_init_script(axe_source)
+        page = context.new_page()
+        response = page.goto("/login")
+        assert check_csp(response.headers.get("content-security-policy")) == []
+        assert page.get_attribute("html", "lang") == "fr"
+        page.screenshot(path=str(artifacts / f"login-fr-{width}.png"), full_page=True)
+        assert events(page) == []
+        assert axe.serious_violations(page) == []
+        context.close()
