@@ -18,7 +18,8 @@ class SettingsForm(FlaskForm):
 
     name = StringField(_l("Name"))
     description = TextAreaField(_l("Description"))
-    visibility = RadioField(_l("Visibility"), choices=visibility_choices(), default="open")
+    # The service checks the choice too, so every field error shows at once.
+    visibility = RadioField(_l("Visibility"), choices=visibility_choices(), default="open", validate_choice=False)
 
 
 class SpaceForm(SettingsForm):

@@ -247,7 +247,7 @@ def create_space_for(actor, *, slug: str, name: str, description: str = "", visi
 def update_space(actor, space: Space, *, name: str, description: str, visibility: str) -> Space:
     """Moderators edit a space's name, description and visibility; the config file owns those of its spaces."""
     require(actor, "space.moderate", space)
-    _, name, description, visibility = _clean(space.slug, name, description, visibility, check_slug=False)
+    _slug, name, description, visibility = _clean(space.slug, name, description, visibility, check_slug=False)
     if space.from_config and (name, description, visibility) != (space.name, space.description, space.visibility):
         message = _("This space is defined in the configuration file: its name, description and visibility "
                     "change there (ask an admin).")

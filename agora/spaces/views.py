@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from agora.core.errors import DomainError, NotFound, ValidationError
+from agora.core.errors import DomainError, Forbidden, NotFound, ValidationError
 from agora.core.forms import place_errors
 from agora.core.policy import can, require
 from agora.follows.services import is_following
@@ -32,7 +32,7 @@ def _act(action, success: str, back: str):
         return redirect(back)
     try:
         action()
-    except NotFound:
+    except (NotFound, Forbidden):
         raise
     except DomainError as error:
         flash(error.message or _("This is not possible."), "error")
