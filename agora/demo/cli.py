@@ -56,3 +56,54 @@ def _print_logins():
     click.echo("  [hr]")
     click.echo(f'  departments = ["{data.HR}"]')
     click.echo("")
+
+
+@demo_cli.command("seed")
+@click.option("--people", type=click.IntRange(min=5), required=True, help="How many people (at least 5).")
+@click.option("--spaces", type=click.IntRange(min=0), default=50, show_default=True, help="How many spaces.")
+@click.option("--posts", type=click.IntRange(min=0), required=True, help="How many posts.")
+@click.option("--comments", type=click.IntRange(min=0), default=0, show_default=True, help="How many comments.")
+@click.option("--seed", "seed_value", type=int, default=42, show_default=True,
+              help="Random seed: the same seed gives the same company.")
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Processes rendering Markdown (1: in this process).")
+@click.option("--batch", type=click.IntRange(min=100), default=5000, show_default=True, help="Rows per insert batch.")
+@click.option("--no-search", is_flag=True, help="Do not build the search index at the end.")
+def seed_command(people, spaces, posts, comments, seed_value, jobs, batch, no_search):
+    """Seed an empty database with a company for benchmarks: people, spaces, posts, comments, reactions, moderation."""
+    from contextlib import contextmanager
+
+    from agora.admin.services import schema_exists
+    from agora.demo import seed
+
+    if not schema_exists():
+        click.echo(_("The database has no tables yet. Run `flask db upgrade` first."), err=True)
+        raise SystemExit(1)
+
+    @contextmanager
+    def progress(label, total):
+        with click.progressbar(length=max(total, 1), label=label.capitalize()) as bar:
+            yield lambda n=1: bar.update(n)
+
+    try:
+        report = seed.seed(people=people, spaces=spaces, posts=posts, comments=comments, seed=seed_value,
+                           jobs=jobs, batch=batch, search=not no_search, progress=progress)
+    except DomainError as exc:
+        click.echo(exc.message or str(exc), err=True)
+        for field, messages in exc.field_errors.items():
+            click.echo(f"  --{field}: {' '.join(messages)}", err=True)
+        raise SystemExit(1)
+    click.echo("")
+    for stage in report.stages:
+        rate = stage.rows / stage.seconds if stage.seconds else 0
+        click.echo(f"  {stage.name:<20} {stage.seconds:>9.1f} s {stage.rows:>10} rows {rate:>10.0f} rows/s")
+    click.echo(_("Rendering: %(cpu).1f CPU seconds; inserts: %(insert).1f s.", cpu=report.render_cpu_seconds,
+                 insert=report.insert_seconds))
+    if report.search_seconds is None and not no_search:
+        click.echo(_("No search feature installed: no index built."))
+    click.echo(_("Seeded in %(seconds).1f s: %(people)s people, %(posts)s posts, %(comments)s comments, "
+                 "%(reactions)s reactions.", seconds=report.total_seconds, people=report.counts.get("users", 0),
+                 posts=report.counts.get("posts", 0), comments=report.counts.get("comments", 0),
+                 reactions=report.counts.get("reactions", 0)))
+    click.echo(_("Every seeded account's password: %(password)s (e.g. %(email)s, an admin).",
+                 password=report.manifest["password"], email=report.manifest["admin_email"]))
