@@ -14,3 +14,6 @@ def register(app):
     add_hook(app, "profile.changed", hooks.profile_changed)
     add_hook(app, "notifications.visible", hooks.notifications_visible)
     add_hook(app, "demo.populate", hooks.demo_populate)
+    from agora.spaces import search
+    add_hook(app, "search.sources", search.sources)
+    add_hook(app, "search.open_spaces", search.open_space_ids)

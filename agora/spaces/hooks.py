@@ -21,12 +21,13 @@ def apply_config(settings: dict) -> list[str]:
     departments = {d.name: d for d in db.session.scalars(select(Department))}
     for slug, entry in defined.items():
         space = existing.get(slug)
-        department = departments.get(entry["department"]) if entry["department"] else None
-        if entry["department"] and department is None:
-            lines.append(f"space {slug}: no department is named '{entry['department']}' yet; "
+        department_name = entry.get("department") or ""
+        department = departments.get(department_name) if department_name else None
+        if department_name and department is None:
+            lines.append(f"space {slug}: no department is named '{department_name}' yet; "
                          "its members join when it exists and the config is applied again")
-        wanted = {"name": entry["name"], "description": entry["description"] or "",
-                  "visibility": entry["visibility"], "from_config": True,
+        wanted = {"name": entry["name"], "description": entry.get("description") or "",
+                  "visibility": entry.get("visibility") or "open", "from_config": True,
                   "department_id": department.id if department else None}
         if space is None:
             space = Space(slug=slug, **wanted)
@@ -39,7 +40,7 @@ def apply_config(settings: dict) -> list[str]:
                 for key in changed:
                     setattr(space, key, wanted[key])
                 lines.append(f"space {slug} updated: {', '.join(changed)}")
-        lines += _apply_moderators(space, entry["moderators"])
+        lines += _apply_moderators(space, entry.get("moderators") or [])
         lines += sync_department(space)
     for slug, space in existing.items():
         if slug not in defined and space.from_config:

@@ -1,7 +1,7 @@
 """Membership flows: join, leave, requests, invitations, removals and moderators; each commits and forgets access."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
@@ -15,6 +15,7 @@ from agora.spaces.models import JoinRequest, Membership, Space, SpaceOptOut
 MESSAGE_LENGTH = 1000
 
 
+# Links are built by hand: services also run from the CLI and the API, outside any page request.
 def _notify(recipient_id: int, kind: str, *, actor_id: int | None, target_type: str, target_id: int,
             url: str, excerpt: str = "") -> None:
     from agora.notifications.services import notify
@@ -124,7 +125,7 @@ def request_to_join(user, space: Space, message: str = "") -> JoinRequest:
     request = JoinRequest(space_id=space.id, user_id=user.id, kind="request", message=message)
     db.session.add(request)
     db.session.flush()
-    url = url_for("spaces.members", slug=space.slug, _anchor="requests")
+    url = f"/spaces/{space.slug}/members#requests"
     for moderator_id in moderator_ids(space):
         _notify(moderator_id, "space_request", actor_id=user.id, target_type="space_request", target_id=request.id,
                 url=url, excerpt=f"{space.name}: {message}" if message else space.name)
@@ -184,7 +185,7 @@ def decide_request(actor, space: Space, request_id: int, approve: bool) -> JoinR
         _add_member(space, request.user)
     kind = "space_approved" if approve else "space_refused"
     _notify(request.user_id, kind, actor_id=actor.id, target_type="space_request", target_id=request.id,
-            url=url_for("spaces.show", slug=space.slug) if approve else url_for("spaces.index"), excerpt=space.name)
+            url=f"/spaces/{space.slug}" if approve else "/spaces", excerpt=space.name)
     _done()
     return request
 
@@ -209,7 +210,7 @@ def invite(actor, space: Space, person) -> JoinRequest | Membership:
     db.session.add(invitation)
     db.session.flush()
     _notify(person.id, "space_invite", actor_id=actor.id, target_type="space_request", target_id=invitation.id,
-            url=url_for("spaces.index", _anchor="invitations"), excerpt=space.name)
+            url="/spaces#invitations", excerpt=space.name)
     _done()
     return invitation
 
@@ -226,7 +227,7 @@ def remove_member(actor, space: Space, person) -> None:
         raise Forbidden(_("The configuration file names this moderator; an admin changes it there."))
     _end_membership(space, membership, "removed")
     _notify(person.id, "space_removed", actor_id=actor.id, target_type="space_removal", target_id=space.id,
-            url=url_for("spaces.index"), excerpt=space.name)
+            url="/spaces", excerpt=space.name)
     _done()
 
 
