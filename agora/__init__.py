@@ -43,10 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
 
     # Features, registered explicitly in dependency order.
-    from agora import (accounts, admin, demo, feed, follows, media, moderation, notifications, profiles, site,
-                       spaces, walls)
+    from agora import (accounts, admin, demo, feed, follows, media, moderation, notifications, profiles, search,
+                       site, spaces, walls)
     for feature in (site, media, accounts, profiles, spaces, walls, follows, feed, notifications, moderation,
-                    admin, demo):
+                    search, admin, demo):
         feature.register(app)
 
     if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):

@@ -7,6 +7,9 @@ def register(app):
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    from agora.core.hooks import add_hook
+    from agora.profiles import search
+    add_hook(app, "search.sources", search.sources)
 
     from agora.accounts.cli import users_cli
     from agora.profiles.cli import import_command

@@ -13,3 +13,5 @@ def register(app):
     add_hook(app, "profile.activity", hooks.profile_activity)
     add_hook(app, "notifications.visible", hooks.notifications_visible)
     add_hook(app, "demo.populate", hooks.demo_populate)
+    from agora.walls import search
+    add_hook(app, "search.sources", search.sources)

@@ -3,6 +3,9 @@
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input[data-people-suggest]").forEach(function (input) {
+    // Loaded by the page header and by some pages: bind each field once.
+    if (input.hasAttribute("data-suggest-bound")) { return; }
+    input.setAttribute("data-suggest-bound", "");
     var list = document.getElementById(input.id + "-suggestions");
     if (!list) { return; }
     var endpoint = input.getAttribute("data-people-suggest");

@@ -1,0 +1,160 @@
+"""Search services: one query for the reader, within what the policy lets them see; index status."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from agora.extensions import db
+from agora.search.backend import Hit, SearchUnavailable
+from agora.search.filters import scope_for
+from agora.search.indexer import backend, backlog, catch_up, ensure_index
+from agora.search.query import TYPES, ParsedQuery, parse
+from agora.search.snippets import matches, snippet
+
+log = logging.getLogger(__name__)
+PER_PAGE = 20
+MAX_PAGE = 500
+ORDERS = ("relevance", "date")
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+
+
+@dataclass
+class Result:
+    """One result as pages and the API show it; `snippet` is escaped text with <mark> around matches."""
+
+    type: str
+    id: int | str
+    url: str
+    title: str
+    snippet: Markup
+    detail: str = ""
+    author_handle: str | None = None
+    author_name: str | None = None
+    space_slug: str | None = None
+    space_name: str | None = None
+    date: datetime | None = None
+    score: float = 0.0
+
+
+@dataclass
+class SearchPage:
+    """A page of results for one query, with per-type counts, hashtags and a spelling suggestion."""
+
+    q: str
+    parsed: ParsedQuery
+    type: str | None = None
+    order: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    results: list[Result] = field(default_factory=list)
+    tags: list[tuple[str, int]] = field(default_factory=list)
+    suggestion: str | None = None
+    unavailable: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def all_count(self) -> int:
+        return sum(n for kind, n in self.counts.items() if kind != "tag")
+
+
+def _first_line(text: str, length: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _result(hit: Hit, stems: set[str]) -> Result:
+    base = dict(type=hit.type, id=hit.id, url=hit.url, author_handle=hit.author_handle,
+                author_name=hit.author_name, space_slug=hit.space_slug, space_name=hit.space_name,
+                date=hit.created, score=hit.score)
+    if hit.type == "person":
+        # Show why this person matched: skills first, then the bio, then their job line.
+        text = next((t for t in (hit.skills, hit.body, hit.extra) if matches(t, stems)), hit.skills or hit.body)
+        return Result(title=hit.title, snippet=snippet(text, stems), detail=hit.extra.split(" · @")[0], **base)
+    if hit.type == "space":
+        return Result(title=hit.title, snippet=snippet(hit.body, stems), **base)
+    if hit.type == "comment":
+        title = _("Comment by %(name)s", name=hit.author_name or "")
+    else:
+        title = _("Post by %(name)s", name=hit.author_name or "")
+    return Result(title=title, snippet=snippet(hit.body, stems), **base)
+
+
+def _normalise_type(doc_type: str | None) -> str | None:
+    doc_type = (doc_type or "").strip().lower()
+    return doc_type if doc_type in TYPES else None
+
+
+def search(user, q: str | None, *, doc_type: str | None = None, page: int | None = 1, order: str | None = None,
+           per_page: int = PER_PAGE) -> SearchPage:
+    """Find what `user` may see for query `q`; never raises on bad input or a broken index."""
+    parsed = parse(q)
+    try:
+        page = min(max(1, int(page or 1)), MAX_PAGE)
+    except (TypeError, ValueError):
+        page = 1
+    result = SearchPage(q=parsed.raw, parsed=parsed, type=_normalise_type(doc_type) or parsed.type,
+                        order=order if order in ORDERS else "relevance", page=page, per_page=per_page)
+    if parsed.is_empty:
+        return result
+    if not parsed.groups:
+        result.order = "date"  # filters alone: newest first
+    app = current_app._get_current_object()
+    found = backend(app)
+    scope = scope_for(user, found.cache)
+    for attempt in (1, 2):
+        try:
+            catch_up(app)
+            hits = found.search(parsed, scope, doc_type=result.type, page=page, per_page=per_page,
+                                order=result.order)
+            suggestion = found.suggest(parsed, scope) if hits.total < SUGGEST_BELOW else None
+            break
+        except SearchUnavailable:
+            if attempt == 2 or not _repair(app):
+                result.unavailable = True
+                return result
+        except Exception:
+            log.exception("search: query failed for %r", parsed.raw)
+            if attempt == 2 or not _repair(app):
+                result.unavailable = True
+                return result
+    stems = parsed.highlight_stems()
+    result.total, result.counts, result.tags, result.suggestion = hits.total, hits.counts, hits.tags, suggestion
+    result.results = [_result(hit, stems) for hit in hits.items]
+    return result
+
+
+def _repair(app) -> bool:
+    """Rebuild an index that cannot be read; True when it is readable again."""
+    found = backend(app)
+    if found.available():
+        return False  # the index is fine: the failure was elsewhere, do not retry
+    try:
+        ensure_index(app)
+    except Exception:
+        log.exception("search: could not start a rebuild")
+        return False
+    return found.available()
+
+
+def status() -> dict:
+    """Documents indexed, outbox backlog and lag, for `flask search status`."""
+    found = backend(current_app)
+    with Session(db.engine) as session:
+        waiting, lag = backlog(session)
+    try:
+        documents = found.document_count()
+    except SearchUnavailable:
+        documents = None
+    return {"index_dir": str(found.root), "generation": found.current_name(), "documents": documents,
+            "backlog": waiting, "lag_seconds": lag, "rebuilding": found.rebuild_running()}

@@ -1,0 +1,111 @@
+"""What features tell search through the "search.sources" hook: which rows become which documents.
+
+Search imports no feature. Each feature registers a function returning `Source`s; a Source says
+which ORM classes to watch (a change to one of them names the documents to reindex), how to load
+current documents by id, and how to walk every id for a rebuild. The "search.open_spaces" hook
+answers which spaces every colleague may read.
+
+A document is a dict with these keys (all optional but `type`, `id` and `url`):
+  type, id, url, title, body, skills, extra, created (datetime),
+  visible_in (None: every colleague; a space id: that space's readers),
+  space_id, space_name, space_slug, author_handle, author_name, tags (list of folded slugs), slug.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from flask import Flask, current_app
+
+from agora.core.hooks import hooks
+
+Key = tuple[str, int]
+# watch(session, obj, change) -> keys to reindex; change is "new", "dirty" or "deleted".
+Watch = Callable[[object, object, str], Iterable[Key]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document type: how to load it, how to list it, and which row changes concern it."""
+
+    doc_type: str
+    load: Callable[[object, list[int]], dict[int, dict]]  # (session, ids) -> searchable documents by id
+    ids_after: Callable[[object, int | None, int], list[int]]  # (session, after, limit): keyset walk for rebuilds
+    count: Callable[[object], int]
+    watch: dict[type, Watch] = field(default_factory=dict)
+    # (obj, change, session) -> True when this change alters who may read some space (visibility, creation).
+    scopes_changed: Callable[[object, str], bool] | None = None
+
+
+class Registry:
+    """The sources of one app, indexed by document type and watched class."""
+
+    def __init__(self, sources: list[Source]):
+        self.sources = {s.doc_type: s for s in sources}
+        self.watchers: dict[type, list[tuple[Source, Watch]]] = {}
+        for source in sources:
+            for cls, fn in source.watch.items():
+                self.watchers.setdefault(cls, []).append((source, fn))
+
+    def watching(self, obj) -> list[tuple[Source, Watch]]:
+        for cls in type(obj).__mro__:
+            if cls in self.watchers:
+                return self.watchers[cls]
+        return []
+
+    def keys_for(self, session, obj, change: str) -> tuple[set[Key], bool]:
+        """Documents to reindex after `change` to `obj`, and whether space readership may have changed."""
+        keys: set[Key] = set()
+        scopes = False
+        for source, fn in self.watching(obj):
+            keys.update(fn(session, obj, change))
+            if source.scopes_changed is not None and source.scopes_changed(obj, change):
+                scopes = True
+        return keys, scopes
+
+    def load(self, session, keys: Iterable[Key]) -> dict[Key, dict | None]:
+        """Current documents for `keys`; None for those that must leave the index."""
+        by_type: dict[str, list[int]] = {}
+        for doc_type, doc_id in keys:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        found: dict[Key, dict | None] = {}
+        for doc_type, ids in by_type.items():
+            source = self.sources.get(doc_type)
+            docs = source.load(session, sorted(set(ids))) if source is not None else {}
+            for doc_id in ids:
+                found[(doc_type, doc_id)] = docs.get(doc_id)
+        return found
+
+    def total(self, session) -> int:
+        return sum(source.count(session) for source in self.sources.values())
+
+    def everything(self, session, batch: int = 500) -> Iterator[list[dict]]:
+        """Every searchable document, a batch at a time (rebuilds)."""
+        for source in self.sources.values():
+            after = None
+            while True:
+                ids = source.ids_after(session, after, batch)
+                if not ids:
+                    break
+                after = ids[-1]
+                docs = source.load(session, ids)
+                yield [docs[i] for i in ids if i in docs], len(ids)
+                session.expunge_all()
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """This app's registry, built once from the "search.sources" hook."""
+    app = app or current_app
+    found = app.extensions.get("agora.search.registry")
+    if found is None:
+        found = Registry([source for provide in hooks("search.sources", app) for source in provide()])
+        app.extensions["agora.search.registry"] = found
+    return found
+
+
+def open_space_ids(session, app: Flask | None = None) -> set[int]:
+    """Spaces every colleague may read, from the "search.open_spaces" hook."""
+    ids: set[int] = set()
+    for provide in hooks("search.open_spaces", app):
+        ids |= set(provide(session))
+    return ids
