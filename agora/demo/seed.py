@@ -26,7 +26,7 @@ from agora.demo.seed_org import (ADMIN_EMAIL, World, choose_reader, make_follows
 from agora.demo.seed_posts import NORMAL, plan_posts, write_posts
 from agora.demo.seed_render import Renderer
 from agora.demo.seed_text import TextMaker
-from agora.demo.seed_words import Vocabulary
+from agora.demo.seed_words import Vocabulary, vocabulary as shared_vocabulary
 from agora.extensions import db
 
 # Every seeded account shares the demo password: one scrypt hash, computed once.
@@ -110,7 +110,7 @@ def seed(*, people: int, spaces: int, posts: int, comments: int, seed: int = 42,
     report = SeedReport(parameters=dict(people=people, spaces=spaces, posts=posts, comments=comments, seed=seed,
                                         jobs=jobs, batch=batch))
     rng = random.Random(seed)
-    vocabulary = Vocabulary()
+    vocabulary = shared_vocabulary()
     world = World(now=utcnow().replace(microsecond=0))
     maker = TextMaker(vocabulary, rng)
     password_hash = generate_password_hash(PASSWORD)

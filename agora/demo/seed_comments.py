@@ -26,7 +26,9 @@ def write_comments(world: World, rng: random.Random, plan: PostPlan, first_id: i
     def write(batch, rendered) -> None:
         rows, mentions = [], []
         replies: dict[int, int] = {}
-        for _post, _cid, parent, *_rest in batch:
+        first_of: dict[int, int] = {}
+        for post, comment_id, parent, *_rest in batch:
+            first_of.setdefault(post, comment_id)
             if parent is not None:
                 replies[parent] = replies.get(parent, 0) + 1
         reactions = []
@@ -34,7 +36,8 @@ def write_comments(world: World, rng: random.Random, plan: PostPlan, first_id: i
                 zip(batch, rendered):
             space = plan.space[post]
             hidden_at = hidden_reason = None
-            if later.random() < (0.002 if space >= 0 else 0.0005):
+            forced = post == plan.hidden_comment_post and comment_id == first_of.get(post)
+            if later.random() < (0.002 if space >= 0 else 0.0005) or forced:
                 category = later.choice(list(HIDE_REASONS))
                 hidden_at = min(now, created + timedelta(hours=later.randint(1, 48)))
                 hidden_reason = HIDE_REASONS[category]

@@ -50,6 +50,7 @@ class PostPlan:
     comments: list[int] = field(default_factory=list)
     rare: set[int] = field(default_factory=set)
     bench_post: int = -1
+    hidden_comment_post: int = -1  # its first comment is hidden, so even a tiny seed has a hidden comment
     moderated: list[Moderated] = field(default_factory=list)
 
 
@@ -117,7 +118,13 @@ def plan_posts(world: World, rng: random.Random, count: int, comments: int, firs
         plan.created.append(created)
         plan.language.append(language)
         plan.state.append(state)
+    in_spaces = [i for i in range(count) if plan.space[i] >= 0]
+    if in_spaces and HIDDEN not in plan.state:
+        # Even a tiny seed shows moderation at work.
+        plan.state[in_spaces[len(in_spaces) // 2]] = HIDDEN
     _plan_comments(world, rng, plan, count, comments)
+    threads = [i for i in in_spaces if plan.comments[i] and i != plan.bench_post]
+    plan.hidden_comment_post = threads[0] if threads else -1
     visible = [i for i in range(count) if plan.state[i] == NORMAL and
                (plan.space[i] < 0 or world.spaces[plan.space[i]].visibility == "open")]
     plan.rare = set(rng.sample(visible, k=min(3, len(visible))))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from itertools import accumulate
 
 # Most frequent first: the rank is the Zipf rank, so function words dominate as in real text.
@@ -170,3 +171,9 @@ class Vocabulary:
         self.phrase = {"fr": PHRASES_FR[0], "en": PHRASES_EN[0]}
         # Planted in a handful of posts only: the "rare word" query.
         self.rare_word = "ornithorynque"
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The shared vocabulary (read-only; building it takes a second)."""
+    return Vocabulary()
