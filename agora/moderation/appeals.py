@@ -14,7 +14,7 @@ from agora.core.time import utcnow
 from agora.extensions import db
 from agora.moderation.actions import APPEALABLE, move_post, set_hidden
 from agora.moderation.models import Appeal, ModerationAction
-from agora.moderation.services import action_url, clean_text, detail_of, load_content, notify, record
+from agora.moderation.services import action_url, clean_text, detail_of, load_content, notify, record, require_line
 from agora.profiles.models import Department, Profile
 from agora.spaces.models import Membership, Space, Suspension
 
@@ -86,7 +86,7 @@ def can_appeal(user, action: ModerationAction, appeal: Appeal | None) -> bool:
 def file_appeal(user, action_id, text) -> Appeal:
     """Appeal an action that concerned `user`, once; the chosen decider is told."""
     action = get_action(action_id)
-    require(user, "moderation.ledger_view", action)
+    require_line(user, action)
     require(user, "moderation.appeal", action)
     if action.action not in APPEALABLE:
         message = _("This decision cannot be appealed.")
@@ -144,7 +144,7 @@ def _undo(action: ModerationAction) -> None:
 def decide(user, appeal_id, grant, reason) -> ModerationAction:
     """Grant (undo the action) or refuse an appeal, with a reason; the ledger and the author learn the outcome."""
     appeal = get_appeal(appeal_id)
-    require(user, "moderation.ledger_view", appeal.action)
+    require_line(user, appeal.action)
     require(user, "moderation.decide_appeal", appeal)
     if not isinstance(grant, bool):
         message = _("Grant or refuse the appeal.")

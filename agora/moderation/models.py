@@ -134,37 +134,12 @@ for _model in (ModerationAction, AuditEntry):
 
 
 APPEND_ONLY_TABLES = ("moderation_actions", "audit_log")
-# Columns the database itself may set to NULL when the row they point to goes (ON DELETE SET NULL).
-_REFERENCES = {
-    "moderation_actions": ("space_id", "to_space_id", "actor_id", "subject_user_id", "report_id", "appeal_of_id"),
-    "audit_log": ("actor_id",),
-}
 
-
-def _sqlite_triggers(table: str, columns: list[str]) -> list[str]:
-    # SQLite runs triggers for foreign-key actions too, and cannot tell them apart from a statement:
-    # an UPDATE passes only when every fact stays and references merely become NULL.
-    refs = _REFERENCES[table]
-    changed = [f"NEW.{c} IS NOT OLD.{c}" for c in columns if c not in refs]
-    changed += [f"(NEW.{c} IS NOT OLD.{c} AND NEW.{c} IS NOT NULL)" for c in refs]
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_no_update",
-        f"DROP TRIGGER IF EXISTS {table}_no_delete",
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} FOR EACH ROW "
-        f"WHEN {' OR '.join(changed)} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} FOR EACH ROW "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-    ]
-
-
+# Strict on purpose: accounts are deactivated, never deleted, and spaces are never deleted, so no
+# ON DELETE SET NULL ever needs to touch these rows; a deletion that would is refused with them.
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION agora_append_only() RETURNS trigger AS $$
 BEGIN
-    -- Foreign-key actions (ON DELETE SET NULL) run as nested triggers; statements never do.
-    IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
-        RETURN NEW;
-    END IF;
     RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END
 $$ LANGUAGE plpgsql
@@ -173,12 +148,19 @@ $$ LANGUAGE plpgsql
 
 def append_only_statements(dialect: str) -> list[str]:
     """The SQL that makes the ledger and the audit log refuse UPDATE and DELETE on `dialect`."""
-    tables = {t: [c.name for c in db.metadata.tables[t].columns] for t in APPEND_ONLY_TABLES}
+    statements: list[str] = []
     if dialect == "sqlite":
-        return [sql for table, columns in tables.items() for sql in _sqlite_triggers(table, columns)]
+        for table in APPEND_ONLY_TABLES:
+            for event_ in ("update", "delete"):
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {table}_no_{event_}",
+                    f"CREATE TRIGGER {table}_no_{event_} BEFORE {event_.upper()} ON {table} FOR EACH ROW "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+                ]
+        return statements
     if dialect == "postgresql":
-        statements = [_PG_FUNCTION.strip()]
-        for table in tables:
+        statements.append(_PG_FUNCTION.strip())
+        for table in APPEND_ONLY_TABLES:
             statements += [
                 f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -223,8 +223,14 @@ def get_line(user, action_id) -> Line:
     except (TypeError, ValueError):
         raise NotFound() from None
     action = db.session.scalar(_ledger_query().where(ModerationAction.id == action_id))
-    require(user, "moderation.ledger_view", action)
+    require_line(user, action)
     return lines_for(user, [action])[0]
+
+
+def require_line(user, action) -> None:
+    """NotFound unless `user` may read this ledger line (its existence must not leak)."""
+    if not can(user, "moderation.ledger_view", action):
+        raise NotFound()
 
 
 def actions_on(user, content) -> list[Line]:

@@ -179,7 +179,7 @@ def appeal(action_id):
         try:
             appeals.file_appeal(current_user, action_id, form.text.data)
         except DomainError as error:
-            if error.status == 404:
+            if error.status in (403, 404):
                 raise
             place_errors(form, error, {"action": "text"}, fallback="text")
         else:
@@ -198,7 +198,7 @@ def decide(appeal_id):
         try:
             appeals.decide(current_user, appeal_id, grant, form.reason.data)
         except DomainError as error:
-            if error.status == 404:
+            if error.status in (403, 404):
                 raise
             place_errors(form, error, fallback="reason")
         else:
