@@ -23,6 +23,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import LockError
+from whoosh.scoring import BM25F
 
 from agora.search.analysis import normalise, stems
 from agora.search.filters import Scope, ScopeCache, whoosh_filter
@@ -31,6 +32,10 @@ from agora.search.schema import doc_key, schema, to_fields
 from agora.search.sources import Key
 
 MAX_TAGS = 8
+# BM25F normalises a field's score by its length against the average over *all* documents; short
+# fields that most documents lack (skills, names) would be punished for existing. No length
+# normalisation there, so a skill outranks a word in passing, as the field boosts intend.
+WEIGHTING = BM25F(title_B=0.0, skills_B=0.0, extra_B=0.0, tags_B=0.0)
 
 
 class SearchUnavailable(Exception):
@@ -176,7 +181,7 @@ class WhooshBackend(SearchBackend):
         local.searcher = None
         for attempt in range(3):
             try:
-                searcher = ix.searcher()
+                searcher = ix.searcher(weighting=WEIGHTING)
                 _prime(searcher)
                 break
             except Exception as exc:
