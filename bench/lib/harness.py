@@ -1,0 +1,230 @@
+"""bench/run: seed (once per instance), serve with gunicorn, load with wrk, write bench/results/<date>-<backend>.md."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load  # noqa: E402
+import report  # noqa: E402
+from servers import ROOT, VENV_BIN, Gunicorn, Postgres, postgres_folder  # noqa: E402
+
+# people, spaces, posts, comments
+SCALES = {
+    "tiny": (20, 6, 200, 200),
+    "small": (200, 20, 1_500, 3_500),
+    "medium": (1_000, 60, 15_000, 35_000),
+    "full": (10_000, 200, 300_000, 700_000),
+}
+CONFIG = """# Written by bench/run for this benchmark instance.
+[site]
+secret_key = "agora-benchmark-only"
+
+[database]
+url = "{url}"
+
+[limits]
+# The benchmark replays many requests from one address: the rate limits would refuse them.
+login = "100000 per minute"
+writes = "1000000 per minute"
+api = "1000000 per minute"
+"""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--scale", choices=tuple(SCALES), default="full",
+                        help="data size: " + "; ".join(f"{k}={v[0]:,} people/{v[2] + v[3]:,} posts+comments"
+                                                       for k, v in SCALES.items()))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--instance", type=Path, help="instance folder with the seeded data "
+                        "(default bench/data/<backend>-<scale>; seeded when it has none)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--connections", type=int, default=32, help="connections for throughput (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads for throughput (default 2)")
+    parser.add_argument("--trials", type=int, default=5, help="posts timed until searchable (default 5)")
+    parser.add_argument("--seed", type=int, default=42, help="seed for `flask demo seed` (default 42)")
+    parser.add_argument("--jobs", type=int, default=2, help="rendering processes while seeding (default 2)")
+    parser.add_argument("--rebuild", action="store_true", help="also time a full `flask search rebuild`")
+    parser.add_argument("--pg-dir", type=Path, help="PostgreSQL cluster folder (default: <instance>/postgres, "
+                        "or /var/tmp/agora-bench-pg-* when the postgres user cannot reach the instance)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="results folder")
+    parser.add_argument("--parallel", action="store_true",
+                        help="smoke test only: run the wrk runs of each phase at once (figures meaningless)")
+    return parser.parse_args(argv)
+
+
+def flask(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    cmd = [str(VENV_BIN / "flask"), "--app", "app", *args]
+    result = subprocess.run(cmd, cwd=ROOT, env=env, text=True, stdout=sys.stdout, stderr=sys.stderr)
+    if check and result.returncode:
+        raise SystemExit(f"`flask {' '.join(args)}` failed with status {result.returncode}")
+    return result
+
+
+def prepare(args, env: dict, instance: Path) -> dict:
+    """Seed the instance when it has no seed report yet; returns the seed report."""
+    seed_file = instance / "seed-report.json"
+    if seed_file.exists():
+        return json.loads(seed_file.read_text())
+    people, spaces, posts, comments = SCALES[args.scale]
+    print(f"Seeding {people:,} people, {posts:,} posts, {comments:,} comments into {instance} …", flush=True)
+    # The schema comes from the models (as the tests make it), stamped at the latest migration.
+    code = ("from agora import create_app\nfrom agora.extensions import db\napp = create_app()\n"
+            "with app.app_context():\n    db.create_all()\n")
+    subprocess.run([str(VENV_BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True)
+    flask(env, "db", "stamp", "head", check=False)
+    flask(env, "demo", "seed", "--people", str(people), "--spaces", str(spaces), "--posts", str(posts),
+          "--comments", str(comments), "--seed", str(args.seed), "--jobs", str(args.jobs))
+    return json.loads(seed_file.read_text())
+
+
+def targets(manifest: dict, search: bool) -> list[dict]:
+    """What to measure: (name, label, kind, path), all readable by the benchmark's reader."""
+    quote = urllib.parse.quote
+    rows = [
+        dict(name="healthz", label="Health check", kind="ceiling", path="/healthz"),
+        dict(name="feed", label="Home feed", kind="page", path="/"),
+        dict(name="wall", label="Space wall", kind="page", path=f"/spaces/{manifest['space_slug']}"),
+        dict(name="profile", label="Profile", kind="page", path=f"/people/{manifest['profile_handle']}"),
+        dict(name="post", label=f"Post with {manifest['post_comments']} comments", kind="page",
+             path=f"/posts/{manifest['post_id']}"),
+        dict(name="directory", label="Directory by skill", kind="directory",
+             path=f"/people?skill={quote(manifest['skill_slug'])}"),
+    ]
+    searches = [
+        ("search_rare", "Search: rare word", manifest["rare_word"]),
+        ("search_common", "Search: common word", manifest["common_word"]),
+        ("search_phrase", "Search: phrase", f'"{manifest["phrase"]}"'),
+        ("search_filtered", "Search: filtered", f"{manifest['common_word']} space:{manifest['space_slug']}"),
+        ("search_people", "Search: people by skill", f"{manifest['skill_name']} type:person"),
+    ]
+    for name, label, query in searches:
+        row = dict(name=name, label=label, kind="search", path=f"/search?q={quote(query)}")
+        if not search:
+            row["skipped"] = "no search endpoint"
+        rows.append(row)
+    rows.append(dict(name="create", label="Create a post", kind="create", method="POST",
+                     path=f"/people/{manifest['reader_handle']}/wall"))
+    for row in rows:
+        row.setdefault("method", "GET")
+    return rows
+
+
+def check_targets(client: load.Client, rows: list[dict]) -> None:
+    """Every page answers 200 to the reader before wrk hammers it (a login redirect would look fast)."""
+    for row in rows:
+        if row.get("skipped") or row["method"] != "GET":
+            continue
+        status, page = client.get(row["path"])
+        if status != 200 or 'name="password"' in page:
+            raise SystemExit(f"{row['label']}: {row['path']} answered {status} to the reader")
+        row["bytes"] = len(page.encode())
+
+
+def measure(args, base: str, client: load.Client, rows: list[dict]) -> None:
+    token = urllib.parse.quote(client.csrf_token("/"), safe="")
+    cookie = client.cookie_header
+    for connections, threads, key in ((1, 1, "c1"), (args.connections, args.threads, "c32")):
+        jobs = []
+        for row in rows:
+            if row.get("skipped"):
+                continue
+            post = None
+            if row["method"] == "POST":
+                post = {"token": token, "path": row["path"], "words": "projet+%23bench+mise+en+production"}
+            cmd, script = load.wrk_command(base + row["path"], connections=connections, threads=threads,
+                                           duration=args.duration, cookie=cookie, post=post)
+            jobs.append((row["name"], cmd, script, connections))
+        print(f"wrk: {len(jobs)} runs of {args.duration} s with {connections} connection(s) …", flush=True)
+        probe = load.Client(base)
+        for name, result in load.run_wrk(jobs, parallel=args.parallel, between=lambda: load.settle(probe)).items():
+            row = next(r for r in rows if r["name"] == name)
+            row[key] = {k: getattr(result, k) for k in ("requests", "rps", "p50", "p95", "p99", "mean", "errors",
+                                                         "bytes_per_request")}
+            row["errors"] = row.get("errors", 0) + result.errors
+            print(f"  {row['label']:<32} {key}: p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms  "
+                  f"{result.rps:8.1f} req/s  errors {result.errors}", flush=True)
+
+
+def directory_size(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main(argv=None) -> Path:
+    args = parse_args(argv)
+    wrk_version = load.ensure_wrk()
+    instance = (args.instance or ROOT / "bench" / "data" / f"{args.backend}-{args.scale}").resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    pg = Postgres(postgres_folder(instance, args.pg_dir)) if args.backend == "postgresql" else None
+    server = None
+    try:
+        url = pg.start() if pg else f"sqlite:///{instance / 'agora.db'}"
+        config = instance / "agora.toml"
+        config.write_text(CONFIG.format(url=url), encoding="utf-8")
+        env = {**os.environ, "AGORA_INSTANCE": str(instance), "AGORA_CONFIG": str(config)}
+        seed = prepare(args, env, instance)
+        manifest = seed["manifest"]
+        rebuild_seconds = None
+        if args.rebuild:
+            started = time.perf_counter()
+            flask(env, "search", "rebuild")
+            rebuild_seconds = time.perf_counter() - started
+
+        server = Gunicorn(env, args.workers, instance / "gunicorn.log")
+        server.start()
+        client = load.Client(server.base)
+        client.login(manifest["reader_email"], manifest["password"])
+        has_search = client.get("/search?q=test")[0] in (200, 503)
+        rows = targets(manifest, has_search)
+        check_targets(client, rows)
+        measure(args, server.base, client, rows)
+        searchable = None
+        if has_search:
+            searchable = load.searchable_within(client, f"/people/{manifest['reader_handle']}/wall", args.trials)
+        memory = server.memory()
+        server.stop()
+
+        db_bytes = pg.database_size() if pg else sum(
+            p.stat().st_size for p in instance.glob("agora.db*") if p.is_file())
+        extra = {"wrk": wrk_version}
+        if pg:
+            extra["PostgreSQL"] = pg.version()
+        date = dt.date.today().isoformat()
+        suffix = "" if args.scale == "full" else f"-{args.scale}"
+        path = args.out / f"{date}-{args.backend}{suffix}.md"
+        data = {
+            "date": date, "backend": args.backend, "scale": args.scale, "workers": args.workers,
+            "duration": args.duration, "connections": args.connections, "out_dir": str(args.out),
+            "counts": seed.get("counts", {}), "seed": seed, "rows": {r["name"]: r for r in rows},
+            "memory": memory, "searchable": searchable, "db_bytes": db_bytes,
+            "index_bytes": directory_size(instance / "search-index"), "rebuild_seconds": rebuild_seconds,
+            "machine": report.machine(extra),
+            "notes": ["wrk shares the 2 cores with the server: throughput figures include its cost.",
+                      "The create-post run publishes real posts (sanitised, indexed through the outbox) on the "
+                      "reader's wall; later runs on the same instance see them."]
+                     + (["Figures from --parallel runs are meaningless (smoke test)."] if args.parallel else []),
+        }
+        report.write(path, data)
+        print(f"Results: {path}")
+        return path
+    finally:
+        if server is not None:
+            server.stop()
+        if pg is not None:
+            pg.stop()
+
+
+if __name__ == "__main__":
+    main()
