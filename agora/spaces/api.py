@@ -37,7 +37,11 @@ def space_json(entry: services.SpaceEntry) -> dict:
 
 @bp.get("/spaces")
 def list_spaces():
-    return {"items": [space_json(e) for e in services.directory(current_user)]}
+    invitations = [{"id": i.id, "space": {"slug": i.space.slug, "name": i.space.name,
+                                          "description": i.space.description, "visibility": i.space.visibility},
+                    "invited_by": _person(i.invited_by) if i.invited_by else None}
+                   for i in services.pending_invitations(current_user)]
+    return {"items": [space_json(e) for e in services.directory(current_user)], "invitations": invitations}
 
 
 @bp.get("/spaces/<slug>")
@@ -109,3 +113,9 @@ def invite(slug):
     if result.status == "approved":
         return {"status": "joined", "handle": result.user.handle}, 201
     return {"status": "invited", "id": result.id, "handle": result.user.handle}, 201
+
+
+@bp.post("/spaces/invitations/<int:request_id>/<any(accept, decline):answer>")
+def answer(request_id, answer):
+    result = membership.answer_invitation(current_user, request_id, answer == "accept")
+    return {"id": result.id, "status": result.status, "slug": result.space.slug}
