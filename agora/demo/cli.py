@@ -96,7 +96,8 @@ def seed_command(people, spaces, posts, comments, seed_value, jobs, batch, no_se
     click.echo("")
     for stage in report.stages:
         rate = stage.rows / stage.seconds if stage.seconds else 0
-        click.echo(f"  {stage.name:<20} {stage.seconds:>9.1f} s {stage.rows:>10} rows {rate:>10.0f} rows/s")
+        click.echo(f"  {stage.name:<20} {stage.seconds:>9.1f} s {stage.rows:>10} rows {rate:>10.0f} rows/s"
+                   f" {stage.cpu_seconds:>9.1f} CPU s")
     click.echo(_("Rendering: %(cpu).1f CPU seconds; inserts: %(insert).1f s.", cpu=report.render_cpu_seconds,
                  insert=report.insert_seconds))
     if report.search_seconds is None and not no_search:
