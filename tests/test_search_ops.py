@@ -194,15 +194,26 @@ def test_deleted_index_directory_is_rebuilt_and_the_site_keeps_working(app, clie
     assert response.status_code == 200 and "<mark>Lémurien</mark>" in response.get_data(as_text=True)
 
 
-def test_deleted_index_on_a_large_site_says_it_is_being_rebuilt(app, client, login, ana):
+def test_deleted_index_on_a_large_site_says_it_is_being_rebuilt(app, client, login, ana, monkeypatch):
+    import threading
+
     from agora.accounts.services import create_token
+    from agora.search import indexer
     from agora.walls.services import create_post
+
+    release = threading.Event()
+    real_rebuild = indexer.rebuild
+
+    def slow_rebuild(*args, **kwargs):
+        release.wait(30)  # a large site takes a while
+        return real_rebuild(*args, **kwargs)
 
     secret = create_token(ana, "t")[1]
     create_post(ana, person=ana, body="Lémurien disparu")
     login(ana)
     app.config["SEARCH_INLINE_REBUILD_MAX"] = 0  # pretend the site is too big to rebuild during a request
     shutil.rmtree(_backend(app).root)
+    monkeypatch.setattr(indexer, "rebuild", slow_rebuild)
     response = client.get("/search?q=lemurien")
     assert response.status_code == 503 and "being rebuilt" in response.get_data(as_text=True)
     api = client.get("/api/v1/search?q=lemurien", headers={"Authorization": f"Bearer {secret}"})
@@ -211,7 +222,8 @@ def test_deleted_index_on_a_large_site_says_it_is_being_rebuilt(app, client, log
     post = client.post(f"/people/{ana.handle}/wall", data={"body": "Écrit pendant la panne"})
     assert post.status_code in (302, 303)
     thread = _backend(app).rebuild_thread
-    assert thread is not None
+    assert thread is not None and thread.is_alive()
+    release.set()
     thread.join(60)
     assert "<mark>Lémurien</mark>" in client.get("/search?q=lemurien").get_data(as_text=True)
     assert "<mark>panne</mark>" in client.get("/search?q=panne").get_data(as_text=True)

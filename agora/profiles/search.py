@@ -4,14 +4,11 @@ Deactivated people leave the index: search answers "who can help?", and they no 
 """
 from __future__ import annotations
 
-from html import unescape
-
 from sqlalchemy import func, inspect, select
 
 from agora.accounts.models import User
-from agora.core.sanitiser import plain_text
 from agora.profiles.models import Department, Profile, Skill, profile_skills
-from agora.search.sources import Source
+from agora.search.sources import Source, html_text
 
 
 def load_people(session, ids: list[int]) -> dict[int, dict]:
@@ -33,7 +30,7 @@ def load_people(session, ids: list[int]) -> dict[int, dict]:
             "type": "person", "id": r.id, "url": f"/people/{r.handle}", "title": r.name,
             "skills": "\n".join(part for part in (known, r.ask_me_about or "") if part),
             "extra": " · ".join(part for part in (r.title, r.department, r.location, "@" + r.handle) if part),
-            "body": unescape(plain_text(r.bio_html or "")), "created": r.created_at, "visible_in": None,
+            "body": html_text(r.bio_html), "created": r.created_at, "visible_in": None,
         }
     return documents
 

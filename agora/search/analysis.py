@@ -97,11 +97,6 @@ def analyzer():
     return RegexTokenizer(expression=WORD_RE) | NormaliseFilter() | DualStemFilter()
 
 
-def spelling_analyzer():
-    """Folded words without stems: the vocabulary "did you mean" picks corrections from."""
-    return RegexTokenizer(expression=WORD_RE) | NormaliseFilter()
-
-
 def tokens_with_chars(text: str):
     """(start, end, stems) for each word of `text`, for highlighting."""
     for match in WORD_RE.finditer(text or ""):

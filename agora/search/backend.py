@@ -129,7 +129,7 @@ def _prime(searcher) -> None:
         if not leaf.doc_count_all():
             continue
         leaf.stored_fields(0)
-        for name in ("title", "skills", "extra", "body", "tags", "words"):
+        for name in ("title", "skills", "extra", "body", "tags"):
             leaf.doc_field_length(0, name)
         if leaf.has_column("created"):
             leaf.column_reader("created")

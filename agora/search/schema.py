@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from agora.search.analysis import analyzer, fold, spelling_analyzer
+from agora.search.analysis import analyzer, fold, words
 
 EVERYONE = "all"
 # Field boosts: a skill or a name says more about a document than a word in passing.
@@ -28,7 +28,7 @@ def schema() -> Schema:
         skills=TEXT(analyzer=text, stored=True),
         extra=TEXT(analyzer=text, stored=True),
         body=TEXT(analyzer=text, stored=True),
-        words=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        words=KEYWORD(),                         # distinct folded words: the "did you mean" vocabulary
         url=STORED(),
         author_name=STORED(),
         author_handle=STORED(),
@@ -54,7 +54,7 @@ def to_fields(doc: dict) -> dict:
         "doc_id": doc["id"],
         "scope": scope_of(doc.get("visible_in")),
         "url": doc.get("url") or "",
-        "words": " ".join(texts.values()),
+        "words": " ".join(sorted(set(words(" ".join(texts.values()))))),
         **texts,
     }
     if doc.get("space_id") is not None:

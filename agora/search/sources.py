@@ -13,6 +13,7 @@ A document is a dict with these keys (all optional but `type`, `id` and `url`):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Callable, Iterable, Iterator
 
 from flask import Flask, current_app
@@ -35,6 +36,33 @@ class Source:
     watch: dict[type, Watch] = field(default_factory=dict)
     # (obj, change, session) -> True when this change alters who may read some space (visibility, creation).
     scopes_changed: Callable[[object, str], bool] | None = None
+
+
+class _Text(HTMLParser):
+    BLOCKS = {"p", "br", "li", "ul", "ol", "div", "blockquote", "pre", "tr", "td", "th", "h1", "h2", "h3", "h4",
+              "h5", "h6", "hr", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    handle_endtag = handle_startendtag = lambda self, tag, *attrs: self.handle_starttag(tag, ())
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The text of sanitised HTML, for indexing (several times faster than a sanitiser pass; the
+    result is only ever shown escaped)."""
+    parser = _Text()
+    parser.feed(html or "")
+    parser.close()
+    return "".join(parser.parts).strip()
 
 
 class Registry:

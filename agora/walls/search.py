@@ -1,20 +1,13 @@
 """How posts and comments become search documents (registered under the "search.sources" hook)."""
 from __future__ import annotations
 
-from html import unescape
-
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import aliased
 
 from agora.accounts.models import User
-from agora.core.sanitiser import plain_text
-from agora.search.sources import Source
+from agora.search.sources import Source, html_text
 from agora.spaces.models import Space
 from agora.walls.models import Comment, Hashtag, Post, post_hashtags
-
-
-def _text(html: str) -> str:
-    return unescape(plain_text(html or ""))
 
 
 def _changed(obj, *names: str) -> bool:
@@ -39,7 +32,7 @@ def load_posts(session, ids: list[int]) -> dict[int, dict]:
                                          .join(Hashtag, Hashtag.id == post_hashtags.c.hashtag_id)
                                          .where(post_hashtags.c.post_id.in_(ids))):
         tags.setdefault(post_id, []).append(slug)
-    return {r.id: {"type": "post", "id": r.id, "url": f"/posts/{r.id}", "body": _text(r.body_html),
+    return {r.id: {"type": "post", "id": r.id, "url": f"/posts/{r.id}", "body": html_text(r.body_html),
                    "created": r.created_at, "visible_in": r.space_id, "space_id": r.space_id,
                    "space_slug": r.slug, "space_name": r.space_name, "author_handle": r.handle,
                    "author_name": r.name, "tags": tags.get(r.id, [])}
@@ -56,7 +49,7 @@ def load_comments(session, ids: list[int]) -> dict[int, dict]:
         .where(Comment.id.in_(ids), Comment.deleted_at.is_(None), Comment.hidden_at.is_(None),
                Post.deleted_at.is_(None))).all()
     return {r.id: {"type": "comment", "id": r.id, "url": f"/posts/{r.post_id}#comment-{r.id}",
-                   "body": _text(r.body_html), "created": r.created_at, "visible_in": r.space_id,
+                   "body": html_text(r.body_html), "created": r.created_at, "visible_in": r.space_id,
                    "space_id": r.space_id, "space_slug": r.slug, "space_name": r.space_name,
                    "author_handle": r.handle, "author_name": r.name}
             for r in rows}
