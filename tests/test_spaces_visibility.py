@@ -183,3 +183,16 @@ def test_space_list_and_page_run_a_constant_number_of_queries(client, login, wor
     assert few.count == many.count, many.statements
     assert page_few.count == page_many.count, page_many.statements
     assert members_few.count == members_many.count, members_many.statements
+
+
+def test_readers_find_the_moderation_record_and_members_from_the_space_page(client, login, world):
+    people, _tokens = world
+    _setup(world, "closed")
+    login(people["ana"])
+    page = client.get("/spaces/room").get_data(as_text=True)
+    assert 'href="/spaces/room/members"' in page and 'href="/spaces/room/moderation"' in page
+    members = client.get("/spaces/room/members").get_data(as_text=True)
+    assert "Mod" in members and "Moderator" in members and "Requests to join" not in members
+    login(people["bob"])
+    preview = client.get("/spaces/room").get_data(as_text=True)
+    assert 'href="/spaces/room/moderation"' not in preview and 'href="/spaces/room/members"' not in preview
