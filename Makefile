@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-dev translations catalog clean
+.PHONY: run test test-browser axe install install-dev translations catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,17 @@ run: translations
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# loadgroup: the browser tests share one live server and one Chromium per group (tests/browser).
 test: install-dev translations
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Only the browser tests: journeys, screenshots (test-artifacts/screenshots/), accessibility, XSS.
+test-browser: install-dev translations
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m browser $(PYTEST_ARGS)
+
+# axe-core from the npm registry, hash-checked, into test-artifacts/cache/ (the tests fetch it too).
+axe: install-dev
+	$(BIN)/python -m tests.browser.axe
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

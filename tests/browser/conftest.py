@@ -1,7 +1,8 @@
 """Browser fixtures: a real server under gunicorn, Debian's Chromium driven by Playwright, artifacts.
 
 Every test in this folder is marked `browser` (select with `-m browser`, leave out with
-`-m "not browser"`) and grouped on one xdist worker, so one server and one browser serve them all.
+`-m "not browser"`) and grouped on one xdist worker (`--dist loadgroup`, as `make test` runs), so
+one demo server and one browser serve them all; test_xss.py is a group of its own with its own server.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

@@ -168,3 +168,11 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
+        self.keep_log()
+
+    def keep_log(self) -> None:
+        """Copy the server's log to test-artifacts/logs/ (temporary folders do not outlive a few runs)."""
+        logs = PROJECT_ROOT / "test-artifacts" / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        if self.log_path.exists():
+            (logs / f"{self.instance.name}.log").write_bytes(self.log_path.read_bytes())
