@@ -309,3 +309,14 @@ def test_search_page_runs_constant_queries(app, client, login, world, count_quer
         response = client.get("/search?q=budget")
     assert response.status_code == 200 and "budget" in response.get_data(as_text=True)
     assert many.count == few.count <= 8
+
+
+def test_renamed_space_and_author_show_their_new_names(app, client, world, token):
+    from agora.extensions import db
+
+    world["space"].name = "Réseaux et télécoms"
+    world["bob"].name = "Robert Martin"
+    db.session.commit()
+    result = _api(client, token, q="budget -brouillon").get_json()["results"][0]
+    assert result["space"]["name"] == "Réseaux et télécoms" and result["author"]["name"] == "Robert Martin"
+    assert ("person", world["bob"].id) in _ids(client, token, "robert")

@@ -5,17 +5,18 @@ own documents) or "s<id>" (readers of that space). A reader's scope is "all" plu
 they read, i.e. the open spaces and `SpaceAccess.readable_ids`; readers of every space get no
 filter. Open space ids are cached per process under the "scopes" counter, which moves in the same
 transaction as any change of a space's visibility. The Whoosh document set for a scope is cached
-per (index generation, spaces), so only the first query after an index change pays for it.
+per (segment, spaces): after a commit, only the new small segments are computed.
 """
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from whoosh import query as wq
-from whoosh.idsets import BitSet
+from whoosh.idsets import BitSet, DocIdSet
 
 from agora.core.policy import space_access
 from agora.extensions import db
@@ -23,7 +24,7 @@ from agora.search.models import SearchState
 from agora.search.schema import EVERYONE, scope_of
 from agora.search.sources import open_space_ids
 
-CACHE_SIZE = 64
+CACHE_SIZE = 512  # (segment, spaces) bit sets: about 1 kB per 10,000 documents each
 
 
 @dataclass(frozen=True)
@@ -80,17 +81,57 @@ def scope_for(user, cache: ScopeCache) -> Scope:
     return Scope(everything=False, spaces=cache.open_spaces(scopes_generation()) | access.readable_ids)
 
 
-def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
-    """The Whoosh document numbers `scope` may find (a compact bit set), or None for no restriction.
+class _Segment(BitSet):
+    """One segment's allowed documents, with its size counted once (Whoosh's BitSet counts on every len())."""
 
-    Whoosh ignores an empty filter rather than matching nothing: callers check `len()` first.
+    def __init__(self, docs: list[int], size: int):
+        super().__init__(docs, size=max(1, size))
+        self.count = len(docs)
+
+    def __len__(self):
+        return self.count
+
+
+class Allowed(DocIdSet):
+    """The allowed documents of a multi-segment index, as per-segment bit sets at their offsets.
+
+    Segments never change their documents (deletions aside, which searches skip anyway), so a
+    segment's bit set is cached by segment id: after a commit only the new, small segments are
+    computed, not the whole index.
     """
+
+    def __init__(self, parts: list[tuple[int, _Segment]]):
+        self.offsets = [offset for offset, _ in parts]
+        self.parts = [part for _, part in parts]
+        self.count = sum(part.count for part in self.parts)
+
+    def __contains__(self, docnum) -> bool:
+        i = bisect_right(self.offsets, docnum) - 1
+        return i >= 0 and (docnum - self.offsets[i]) in self.parts[i]
+
+    def __len__(self):
+        return self.count
+
+    def __bool__(self):
+        return True  # an empty filter must still filter (Whoosh skips falsy ones)
+
+    def __iter__(self):
+        for offset, part in zip(self.offsets, self.parts):
+            for docnum in part:
+                yield offset + docnum
+
+
+def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
+    """The Whoosh documents `scope` may find, or None for no restriction; callers check len() for none."""
     if scope.everything:
         return None
-    key = (index_name, searcher.reader().generation(), scope.spaces)
-
-    def compute():
-        terms = [wq.Term("scope", EVERYONE)] + [wq.Term("scope", scope_of(i)) for i in sorted(scope.spaces)]
-        return BitSet(wq.Or(terms).docs(searcher), size=max(1, searcher.doc_count_all()))
-
-    return cache.docs(key, compute)
+    terms = [wq.Term("scope", EVERYONE)] + [wq.Term("scope", scope_of(i)) for i in sorted(scope.spaces)]
+    allowed = wq.Or(terms)
+    parts = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        size = reader.doc_count_all()
+        segment = reader.segment()  # None for an empty index
+        key = (index_name, segment.segid if segment is not None else None, size, scope.spaces)
+        parts.append((offset, cache.docs(key, lambda: _Segment(list(allowed.docs(leaf)), size))))
+    return Allowed(parts)

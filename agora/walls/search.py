@@ -82,11 +82,21 @@ def _watch_post(session, post, change):
 
 def _watch_space(session, space, change):
     # Deleting a space deletes its posts and comments in the database; they must leave the index too.
-    if change != "deleted":
+    # A renamed space: its posts show the new name in results.
+    if change == "new" or (change == "dirty" and not _changed(space, "name", "slug")):
         return []
     keys = [("post", pid) for pid in session.execute(select(Post.id).where(Post.space_id == space.id)).scalars()]
     return keys + [("comment", cid) for cid in session.execute(
         select(Comment.id).join(Post, Post.id == Comment.post_id).where(Post.space_id == space.id)).scalars()]
+
+
+def _watch_author(session, user, change):
+    # Results show the author's name as it is now.
+    if change != "dirty" or not _changed(user, "name", "handle"):
+        return []
+    keys = [("post", pid) for pid in session.execute(select(Post.id).where(Post.author_id == user.id)).scalars()]
+    return keys + [("comment", cid) for cid in session.execute(
+        select(Comment.id).where(Comment.author_id == user.id)).scalars()]
 
 
 def sources() -> list[Source]:
@@ -94,7 +104,7 @@ def sources() -> list[Source]:
     return [
         Source("post", load_posts, _post_ids_after,
                lambda s: s.scalar(select(func.count(Post.id)).where(*_searchable_posts())),
-               watch={Post: _watch_post, Space: _watch_space}),
+               watch={Post: _watch_post, Space: _watch_space, User: _watch_author}),
         Source("comment", load_comments, _comment_ids_after,
                lambda s: s.scalar(select(func.count(Comment.id)).where(*_comment_filter())),
                watch={Comment: lambda session, comment, change: [("comment", comment.id)]}),
