@@ -1,4 +1,6 @@
-"""Security headers on every response: a strict CSP with no inline script."""
+"""Security headers on every response: a strict CSP with no inline script; the per-person write limit."""
+import time
+
 from flask import Flask, request
 
 CSP = "; ".join([
@@ -17,6 +19,7 @@ CSP = "; ".join([
 
 def register_security_headers(app: Flask) -> None:
     """Add CSP and the usual hardening headers; no-store on pages for logged-in readers."""
+    register_write_limit(app)
 
     @app.after_request
     def headers(response):
@@ -34,3 +37,28 @@ def register_security_headers(app: Flask) -> None:
             # Private pages must not linger in shared caches or the back-button after logout.
             h["Cache-Control"] = "no-store"
         return response
+
+
+# Logging in and out and choosing a language are not writes; the API has its own limit per token.
+NOT_WRITES = ("/api/", "/login", "/logout", "/register", "/language")
+
+
+def register_write_limit(app: Flask) -> None:
+    """[limits] writes: one allowance per person shared by every form (posts, comments, reactions...)."""
+    from flask_login import current_user
+    from limits import parse_many
+    from werkzeug.exceptions import TooManyRequests
+
+    from agora.extensions import limiter
+
+    @app.before_request
+    def writes_limit():
+        if (request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith(NOT_WRITES)
+                or not app.config.get("RATELIMIT_ENABLED", True) or not current_user.is_authenticated):
+            return None
+        key = f"user:{current_user.id}"
+        for item in parse_many(app.config["AGORA"]["limits"]["writes"]):
+            if not limiter.limiter.hit(item, "writes", key):
+                reset = limiter.limiter.get_window_stats(item, "writes", key).reset_time
+                raise TooManyRequests(retry_after=max(1, int(reset - time.time()) + 1))
+        return None
