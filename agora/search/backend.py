@@ -330,12 +330,14 @@ class WhooshBackend(SearchBackend):
         """Hashtags starting with a query word that the reader's visible posts carry, with their counts."""
         candidates: list[str] = []
         reader = searcher.reader()
-        for word in {normalise(w) for w in parsed.positive_words()}:
+        for word in sorted({normalise(w) for w in parsed.positive_words()}):
+            if len(word) < 3:
+                continue  # "de" would start half the hashtags
             for term in reader.expand_prefix("tags", word):
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 if term not in candidates:
                     candidates.append(term)
-                if len(candidates) >= MAX_TAGS * 2:
+                if len(candidates) >= MAX_TAGS:
                     break
         found = []
         for tag in candidates:
