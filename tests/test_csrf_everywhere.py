@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from tests.conftest import PASSWORD
+from tests.hostile.world import build_world, url_for_rule as _url
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_ON = {"WTF_CSRF_ENABLED": True}
@@ -24,45 +25,7 @@ def app_config():
 
 @pytest.fixture
 def world(app, make_user):
-    """Real objects for every kind of URL argument, so a missing check would really change something."""
-    from agora.accounts import services as accounts
-    from agora.notifications.services import notify
-    from agora.walls import comments, services as walls
-    from agora.spaces.services import create_space
-
-    ana = make_user("ana@example.com", name="Ana Lima", is_admin=True)
-    bob = make_user("bob@example.com", name="Bob Stone")
-    space = create_space("projects", "Projects", "Open space")
-    post = walls.create_post(ana, person=bob, body="Hello @bob")
-    comment = comments.add_comment(ana, post, "A comment")
-    notify(ana.id, "comment", actor_id=bob.id, target_type="post", target_id=post.id, url=f"/posts/{post.id}")
-    token, secret = accounts.create_token(ana, "script")
-    from agora.extensions import db
-    from agora.notifications.models import Notification
-    notification = db.session.scalar(select(Notification).where(Notification.recipient_id == ana.id))
-    return {"ana": ana, "bob": bob, "space": space, "post": post, "comment": comment, "token": token,
-            "secret": secret, "notification": notification}
-
-
-def _arguments(world) -> dict:
-    return {
-        "handle": world["bob"].handle, "post_id": world["post"].id, "comment_id": world["comment"].id,
-        "notification_id": world["notification"].id, "token_id": world["token"].id, "slug": world["space"].slug,
-        "kind": "people", "key": world["bob"].handle, "media_id": 1,
-    }
-
-
-def _url(app, rule, world) -> str:
-    from werkzeug.routing.converters import AnyConverter
-
-    known, values = _arguments(world), {}
-    for name in rule.arguments:
-        converter = rule._converters.get(name)
-        if isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = known.get(name, 1 if "id" in name else "x")
-    return app.url_map.bind("localhost").build(rule.endpoint, values)
+    return build_world(make_user)
 
 
 def _state() -> str:

@@ -35,7 +35,10 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
 
 def json_body(*required: str) -> dict:
     """The request's JSON object; a missing or malformed body is a 400 with a clear message."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the JSON parser can follow
+        data = None
     if not isinstance(data, dict):
         raise ValidationError("The request body must be a JSON object (Content-Type: application/json).")
     missing = [key for key in required if key not in data]
@@ -54,6 +57,10 @@ def string_field(data: dict, key: str, default: str | None = None, max_length: i
         raise ValidationError(f"'{key}' must be a string.", {key: ["Must be a string."]})
     if "\x00" in value:
         raise ValidationError(f"'{key}' contains a NUL character.", {key: ["Contains a NUL character."]})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800": valid JSON, but no text can hold it
+        raise ValidationError(f"'{key}' is not valid Unicode text.", {key: ["Not valid Unicode text."]}) from None
     if max_length is not None and len(value) > max_length:
         raise ValidationError(f"'{key}' is longer than {max_length} characters.",
                               {key: [f"At most {max_length} characters."]})

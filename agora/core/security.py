@@ -20,6 +20,7 @@ CSP = "; ".join([
 def register_security_headers(app: Flask) -> None:
     """Add CSP and the usual hardening headers; no-store on pages for logged-in readers."""
     register_write_limit(app)
+    register_nul_guard(app)
 
     @app.after_request
     def headers(response):
@@ -61,4 +62,19 @@ def register_write_limit(app: Flask) -> None:
             if not limiter.limiter.hit(item, "writes", key):
                 reset = limiter.limiter.get_window_stats(item, "writes", key).reset_time
                 raise TooManyRequests(retry_after=max(1, int(reset - time.time()) + 1))
+        return None
+
+
+def register_nul_guard(app: Flask) -> None:
+    """Refuse forms carrying NUL characters: nobody types one, and PostgreSQL cannot store them."""
+    from werkzeug.exceptions import BadRequest
+
+    @app.before_request
+    def refuse_nul():
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.mimetype not in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            return None  # JSON bodies are checked field by field (core.api.string_field)
+        for key, values in request.form.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest()
         return None

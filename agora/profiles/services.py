@@ -265,6 +265,8 @@ def _like_prefix(text: str) -> str:
 
 
 def _people_query(q=None, department=None, location=None, skill=None):
+    # A NUL typed into a filter matches nobody, and PostgreSQL refuses it in a parameter.
+    q, department, location, skill = (v.replace("\x00", "") if v else v for v in (q, department, location, skill))
     stmt = select(User).join(Profile, Profile.user_id == User.id).where(User.active.is_(True))
     if q and fold(q):
         folded = fold(q)
