@@ -15,7 +15,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from whoosh import query as wq
 from whoosh.idsets import BitSet, DocIdSet
 
 from agora.core.policy import space_access
@@ -121,17 +120,25 @@ class Allowed(DocIdSet):
                 yield offset + docnum
 
 
+def _docs_in(reader, names: list[str]) -> list[int]:
+    # Reading each scope's posting list directly is several times faster than an Or query's matcher.
+    found: set[int] = set()
+    for name in names:
+        if ("scope", name) in reader:
+            found.update(reader.postings("scope", name).all_ids())
+    return sorted(found)
+
+
 def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
     """The Whoosh documents `scope` may find, or None for no restriction; callers check len() for none."""
     if scope.everything:
         return None
-    terms = [wq.Term("scope", EVERYONE)] + [wq.Term("scope", scope_of(i)) for i in sorted(scope.spaces)]
-    allowed = wq.Or(terms)
+    names = [EVERYONE] + [scope_of(i) for i in sorted(scope.spaces)]
     parts = []
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         size = reader.doc_count_all()
         segment = reader.segment()  # None for an empty index
         key = (index_name, segment.segid if segment is not None else None, size, scope.spaces)
-        parts.append((offset, cache.docs(key, lambda: _Segment(list(allowed.docs(leaf)), size))))
+        parts.append((offset, cache.docs(key, lambda: _Segment(_docs_in(reader, names), size))))
     return Allowed(parts)
