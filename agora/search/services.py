@@ -78,9 +78,11 @@ def _result(hit: Hit, stems: set[str]) -> Result:
                 author_name=hit.author_name, space_slug=hit.space_slug, space_name=hit.space_name,
                 date=hit.created, score=hit.score)
     if hit.type == "person":
+        # The job line ends with the handle (searchable, but not worth showing twice).
+        job = hit.extra[: hit.extra.rfind("@")].rstrip(" ·") if "@" in hit.extra else hit.extra
         # Show why this person matched: skills first, then the bio, then their job line.
-        text = next((t for t in (hit.skills, hit.body, hit.extra) if matches(t, stems)), hit.skills or hit.body)
-        return Result(title=hit.title, snippet=snippet(text, stems), detail=hit.extra.split(" · @")[0], **base)
+        text = next((t for t in (hit.skills, hit.body, job) if matches(t, stems)), hit.skills or hit.body)
+        return Result(title=hit.title, snippet=snippet(text, stems), detail=job, **base)
     if hit.type == "space":
         return Result(title=hit.title, snippet=snippet(hit.body, stems), **base)
     if hit.type == "comment":

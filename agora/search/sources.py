@@ -34,7 +34,7 @@ class Source:
     ids_after: Callable[[object, int | None, int], list[int]]  # (session, after, limit): keyset walk for rebuilds
     count: Callable[[object], int]
     watch: dict[type, Watch] = field(default_factory=dict)
-    # (obj, change, session) -> True when this change alters who may read some space (visibility, creation).
+    # (obj, change) -> True when this change alters who may read some space (creation, visibility, removal).
     scopes_changed: Callable[[object, str], bool] | None = None
 
 
