@@ -247,3 +247,25 @@ def test_audit_log_records_logins_roles_config_and_is_for_admins(app, client, wo
     assert page.status_code == 200 and "Failed login" in html and "boss@example.com" in html
     for who in ("hr", "mod", "member"):
         assert w.browser(who).get("/admin/audit").status_code == 404
+
+
+def test_ledger_page_runs_a_constant_number_of_queries(client, world, count_queries):
+    w = world
+    browser = w.browser("member")
+
+    def add_lines():
+        post = w.post("author")
+        comment = w.comment("member", post, "c")
+        line = _act(client, w, "mod2", post.id, "warn")
+        _act(client, w, "mod", comment.id, "hide", target="comments")
+        client.post(f"/api/v1/moderation/{line['id']}/appeal", json={"text": "no"}, headers=w.headers("author"))
+
+    add_lines()
+    with count_queries() as few:
+        assert browser.get("/spaces/team/moderation").status_code == 200
+    for _ in range(4):
+        add_lines()
+    with count_queries() as many:
+        html = browser.get("/spaces/team/moderation").get_data(as_text=True)
+    assert html.count("ledger-line") == 10
+    assert many.count == few.count

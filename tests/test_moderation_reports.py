@@ -93,6 +93,10 @@ def test_queue_shows_what_each_viewer_may_act_on(client, world):
     assert w.browser("member").get("/moderation/queue").status_code == 403
     html = w.browser("hr").get("/moderation/queue").get_data(as_text=True)
     assert f"r{team_post.id}" in html and f"r{wall_post.id}" in html and f"r{other_post.id}" not in html
+    # Each item carries its action form, which brings the moderator back to the queue.
+    assert html.count('class="moderate-form"') == 2 and html.count('name="reason"') == 2
+    assert '<input type="hidden" name="next" value="/moderation/queue">' in html
+    assert f'action="/moderation/posts/{wall_post.id}"' in html
 
 
 def test_queue_action_handles_reports_and_tells_the_reporters(client, world):
