@@ -250,3 +250,19 @@ def test_erase_command(app, client, world):
     assert runner.invoke(args=["content", "erase", "99999", "--reason", "x"]).exit_code != 0
     result = runner.invoke(args=["content", "erase", "--help"])
     assert result.exit_code == 0 and "--comment" in result.output
+
+
+def test_author_cannot_rewrite_hidden_content_but_can_after_restore(client, world):
+    w = world
+    post = w.post("author", body="Original words")
+    comment = w.comment("member", post, "A sharp reply")
+    for kind, obj, who in (("posts", post, "author"), ("comments", comment, "member")):
+        assert client.post(f"/api/v1/moderation/{kind}/{obj.id}/hide", json={"reason": "Off topic"},
+                           headers=w.headers("mod")).status_code == 201
+        page = w.browser(who)
+        assert page.get(f"/{kind}/{obj.id}/edit").status_code == 403
+        assert page.post(f"/{kind}/{obj.id}/edit", data={"body": "Rewritten"}).status_code == 403
+        assert client.post(f"/api/v1/moderation/{kind}/{obj.id}/restore", json={},
+                           headers=w.headers("mod")).status_code == 201
+        assert page.get(f"/{kind}/{obj.id}/edit").status_code == 200
+    assert "Rewritten" not in w.browser("member").get(f"/posts/{post.id}").get_data(as_text=True)

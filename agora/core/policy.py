@@ -207,6 +207,11 @@ def _post_author(user, post) -> bool:
     return _post_view(user, post) and post.author_id == user.id
 
 
+def _post_edit(user, post) -> bool:
+    # Hidden (or erased) content stays as moderation found it: the author appeals rather than rewrites.
+    return _post_author(user, post) and post.hidden_at is None
+
+
 def _post_moderate(user, post) -> bool:
     # Space posts: that space's moderators, HR assigned to it, admins. Person walls: HR and admins.
     if not _post_view(user, post):
@@ -237,6 +242,10 @@ def _comment_view(user, comment) -> bool:
 
 def _comment_author(user, comment) -> bool:
     return _comment_view(user, comment) and comment.deleted_at is None and comment.author_id == user.id
+
+
+def _comment_edit(user, comment) -> bool:
+    return _comment_author(user, comment) and comment.hidden_at is None
 
 
 def _comment_react(user, comment) -> bool:
@@ -313,7 +322,7 @@ RULES: dict[str, Callable] = {
     "post.view_hidden": _post_view_hidden,          # the author and moderators see hidden content
     "post.create_on_person_wall": _post_on_person_wall,  # target: the wall's owner
     "post.create_on_space": _space_write,           # target: the space; not while suspended there
-    "post.edit": _post_author,
+    "post.edit": _post_edit,                        # not while hidden: the author appeals instead
     "post.delete": _post_author,
     "post.react": _post_view,
     "post.share": _post_view,
@@ -322,7 +331,7 @@ RULES: dict[str, Callable] = {
     "comment.create": _comment_create,              # target: the post
     "comment.view": _comment_view,
     "comment.view_hidden": _comment_view_hidden,
-    "comment.edit": _comment_author,
+    "comment.edit": _comment_edit,
     "comment.delete": _comment_author,
     "comment.react": _comment_react,
     "comment.report": _comment_report,

@@ -50,6 +50,19 @@ def describe(notification) -> str:
             return ngettext("%(name)s and %(num)d other posted on your wall",
                             "%(name)s and %(num)d others posted on your wall", others, name=name)
         return _("%(name)s posted on your wall", name=name)
+    phrases = {
+        "space_request": _("%(name)s asks to join a space you moderate", name=name),
+        "space_approved": _("%(name)s approved your request to join a space", name=name),
+        "space_refused": _("%(name)s declined your request to join a space", name=name),
+        "space_invite": _("%(name)s invites you to a space", name=name),
+        "space_removed": _("%(name)s removed you from a space", name=name),
+        "moderation": _("A moderator acted on your content; see the decision and its reason"),
+        "report_outcome": _("A report you made was handled"),
+        "appeal_assigned": _("%(name)s appealed a moderation decision; you are asked to decide", name=name),
+        "appeal_outcome": _("Your appeal was decided; see the outcome and its reason"),
+    }
+    if kind in phrases:
+        return phrases[kind]
     return _("%(name)s: %(kind)s", name=name, kind=services.KINDS.get(kind, kind))
 
 
