@@ -266,3 +266,17 @@ def test_author_cannot_rewrite_hidden_content_but_can_after_restore(client, worl
                            headers=w.headers("mod")).status_code == 201
         assert page.get(f"/{kind}/{obj.id}/edit").status_code == 200
     assert "Rewritten" not in w.browser("member").get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def test_pinned_post_leads_the_space_wall_until_unpinned(client, world):
+    w = world
+    old = w.post("author", body="Read me first: house rules")
+    for n in range(3):
+        w.post("member", body=f"Newer chatter {n}")
+    assert client.post(f"/api/v1/moderation/posts/{old.id}/pin", json={}, headers=w.headers("mod")).status_code == 201
+    html = w.browser("member").get("/spaces/team").get_data(as_text=True)
+    assert "Pinned" in html and html.index("house rules") < html.index("Newer chatter 2")
+    assert client.post(f"/api/v1/moderation/posts/{old.id}/unpin", json={},
+                       headers=w.headers("mod")).status_code == 201
+    html = w.browser("member").get("/spaces/team").get_data(as_text=True)
+    assert html.index("house rules") > html.index("Newer chatter 2")

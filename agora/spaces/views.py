@@ -84,11 +84,14 @@ def show(slug):
         return render_template("spaces/preview.html", space=space, moderators=moderators, entry=entry,
                                form=RequestForm(), button=ButtonForm())
     from agora.walls.forms import PostForm
-    from agora.walls.queries import space_wall
+    from agora.walls.queries import pinned_posts, space_wall
 
-    posts = space_wall(current_user, space, request.args.get("cursor"))
+    cursor = request.args.get("cursor")
+    posts = space_wall(current_user, space, cursor)
+    pinned = None if cursor else pinned_posts(current_user, space)
     entry = services.entry_for(current_user, space)
-    return render_template("spaces/show.html", space=space, posts=posts, form=PostForm(), moderators=moderators,
+    return render_template("spaces/show.html", space=space, posts=posts, pinned=pinned, form=PostForm(),
+                           moderators=moderators,
                            entry=entry, button=ButtonForm(), moderation_url=_moderation_url(space),
                            following=is_following(current_user, "space", space.id))
 

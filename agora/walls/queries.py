@@ -68,6 +68,14 @@ def space_wall(user, space, cursor: str | None = None, limit: int = PAGE_SIZE) -
     return page_of(user, stmt, cursor, limit)
 
 
+def pinned_posts(user, space, limit: int = 5) -> PostList:
+    """Posts a moderator pinned on `space`'s wall, newest first (shown above the wall's first page)."""
+    stmt = select(Post).where(Post.space_id == space.id, Post.pinned.is_(True), *readable(user))
+    pinned = page_of(user, stmt, None, limit)
+    pinned.next_cursor = None  # the wall's own pages follow; older pins stay in the wall itself
+    return pinned
+
+
 def tag_posts(user, slug: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[Hashtag | None, PostList]:
     """The hashtag `slug` and the readable posts carrying it."""
     tag = db.session.scalar(select(Hashtag).where(Hashtag.slug == slug))
