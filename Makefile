@@ -35,13 +35,12 @@ run: translations
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# loadgroup: the browser tests share one live server and one Chromium per group (tests/browser).
 test: install-dev translations
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # Only the browser tests: journeys, screenshots (test-artifacts/screenshots/), accessibility, XSS.
 test-browser: install-dev translations
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m browser $(PYTEST_ARGS)
 
 # axe-core from the npm registry, hash-checked, into test-artifacts/cache/ (the tests fetch it too).
 axe: install-dev

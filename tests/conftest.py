@@ -184,3 +184,7 @@ def count_queries(app):
     from agora.extensions import db
 
     return lambda: QueryCounter(db.engine)
+
+
+# With `-n N`, keep each group of browser tests on one worker (one live server each): tests/browser/scheduling.py.
+from tests.browser.scheduling import pytest_xdist_make_scheduler  # noqa: E402,F401

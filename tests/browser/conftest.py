@@ -1,8 +1,8 @@
 """Browser fixtures: a real server under gunicorn, Debian's Chromium driven by Playwright, artifacts.
 
 Every test in this folder is marked `browser` (select with `-m browser`, leave out with
-`-m "not browser"`) and grouped on one xdist worker (`--dist loadgroup`, as `make test` runs), so
-one demo server and one browser serve them all; test_xss.py is a group of its own with its own server.
+`-m "not browser"`). Under xdist they stay on one worker (tests/browser/scheduling.py), so one demo
+server and one browser serve them all; test_xss.py is a group of its own with its own server.
 """
 from __future__ import annotations
 
@@ -27,8 +27,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            if not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +67,7 @@ def new_context(browser, live_server):
     def make(server: LiveServer | None = None, **options):
         options.setdefault("viewport", DESKTOP)
         context = browser.new_context(base_url=(server or live_server).url, **options)
-        context.set_default_timeout(15000)
+        context.set_default_timeout(30000)
         opened.append(context)
         return context
 

@@ -11,9 +11,6 @@ from pathlib import Path
 
 import pytest
 
-# Its own xdist group: the XSS server and the demo server's tests can run on both workers at once.
-pytestmark = pytest.mark.xdist_group("xss")
-
 from tests.browser.actions import log_in
 from tests.browser.live import LiveServer
 from tests.browser.sinks import READER, SINKS, WRITER, View, World
@@ -57,7 +54,7 @@ def world(browser, xss_server):
     pages = {}
     for who in (WRITER, READER):
         context = browser.new_context(base_url=xss_server.url, bypass_csp=True, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(15000)
+        context.set_default_timeout(30000)
         context.add_init_script(WATCH_SCRIPT)
         pages[who] = context.new_page()
         log_in(pages[who], f"{who}@example.com", PASSWORD)
