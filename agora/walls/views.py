@@ -220,4 +220,6 @@ def tag(slug):
         return redirect(url_for("walls.tag", slug=folded), 301)
     hashtag, posts = queries.tag_posts(current_user, folded, request.args.get("cursor"))
     following = hashtag is not None and is_following(current_user, "hashtag", hashtag.id)
-    return render_template("walls/tag.html", slug=folded, hashtag=hashtag, posts=posts, following=following)
+    # A tag used only where the reader cannot read must look unused: its stored spelling would reveal it.
+    shown = hashtag if posts.posts or following else None
+    return render_template("walls/tag.html", slug=folded, hashtag=shown, posts=posts, following=following)
