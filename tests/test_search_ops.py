@@ -240,3 +240,37 @@ def test_a_corrupt_index_is_repaired(app, client, login, ana):
             path.write_bytes(b"\x00garbage" * 10)
     response = client.get("/search?q=axolotl")
     assert response.status_code == 200 and "<mark>Axolotl</mark>" in response.get_data(as_text=True)
+
+
+def test_a_savepoint_does_not_start_a_drain_inside_the_open_transaction(app, caplog):
+    import time
+
+    from agora.accounts.services import create_user
+    from agora.profiles.services import update_personal
+
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="agora.search"):
+        user = create_user("zoe@example.com", "Zoé Leroy", "correct horse battery", commit=False)
+        update_personal(user, user, bio="", skills=["Origami"])  # a new skill is inserted under a savepoint
+    assert not [r for r in caplog.records if r.name.startswith("agora.search")]
+    assert time.monotonic() - started < 5  # a drain waiting on SQLite's write lock would take 15 s and fail
+    assert _indexed(app, "origami") == {("person", user.id)} and _backlog(app) == 0
+
+
+def test_a_rolled_back_savepoint_does_not_lose_later_changes(app, ana):
+    from sqlalchemy.exc import IntegrityError
+
+    from agora.extensions import db
+    from agora.profiles.models import Skill
+
+    try:
+        with db.session.begin_nested():
+            ana.profile.title = "Temporary"
+            db.session.flush()  # the outbox row for Ana is written inside the savepoint...
+            db.session.add_all([Skill(name="dup", slug="dup"), Skill(name="dup", slug="dup")])
+            db.session.flush()
+    except IntegrityError:
+        pass  # ...and rolled back with it: the next change must write it again
+    ana.profile.title = "Garcia expert"
+    db.session.commit()
+    assert _indexed(app, "garcia") == {("person", ana.id)} and _backlog(app) == 0

@@ -70,7 +70,7 @@ def _after_flush(session, flush_context) -> None:
         if scopes:
             session.info[SCOPES] = True
     written = session.info.setdefault(WRITTEN, set())
-    keys -= written
+    keys = {key for key in keys if key[1] is not None} - written
     connection = session.connection()
     if keys:
         now = utcnow()
@@ -98,6 +98,8 @@ def bump_scopes(connection) -> None:
 
 
 def _after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer transaction still holds the write lock; drain after it commits
     for key in (PENDING, NEW, WRITTEN, SCOPES):
         session.info.pop(key, None)
     if not session.info.pop(DRAIN, False) or _registry() is None:
@@ -108,5 +110,9 @@ def _after_commit(session) -> None:
 
 
 def _forget(session) -> None:
-    for key in (PENDING, NEW, WRITTEN, DRAIN, SCOPES):
+    # Rows written inside a rolled-back savepoint are gone: forget them so later flushes write them again.
+    session.info.pop(WRITTEN, None)
+    if session.in_nested_transaction():
+        return  # the outer transaction goes on, and so do its pending keys and the drain after it
+    for key in (PENDING, NEW, DRAIN, SCOPES):
         session.info.pop(key, None)
