@@ -5,6 +5,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from agora.extensions import db
@@ -74,6 +75,7 @@ EXPLANATIONS = {
     500: _l("An unexpected error happened. It has been logged; please try again later."),
     503: _l("This service is temporarily unavailable. Please try again shortly."),
 }
+DATABASE_RETRY_AFTER = 5  # seconds: PostgreSQL restarts in a few
 CSRF_EXPIRED = _l("The form expired or was sent from another page. Go back, reload the page and send it again.")
 
 
@@ -136,6 +138,20 @@ def register_error_handlers(app: Flask) -> None:
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
             return resp
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc):
+        # The database went away (restart, network): a clear 503 now; the pool reconnects by itself later.
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                           str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the session is discarded at teardown
+            pass
+        resp = app.make_response(error_response(503))
+        resp.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return resp
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
