@@ -5,7 +5,7 @@ from pathlib import Path
 def register(app):
     """Wire the search page, API, `flask search` and the outbox listeners into `app`."""
     from agora.search import api, cli, models, outbox, views  # noqa: F401 - models join the metadata
-    from agora.search.backend import WhooshBackend
+    from agora.search.whoosh_index import WhooshBackend
 
     configured = app.config["AGORA"]["search"]["index_dir"]
     root = Path(app.instance_path) / (configured or "search-index")  # an absolute setting wins over the join

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from agora.extensions import db
-from agora.search.backend import WhooshBackend
+from agora.search.whoosh_index import WhooshBackend
 from agora.search.models import SearchOutbox
 from agora.search.sources import registry
 

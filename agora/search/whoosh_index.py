@@ -1,0 +1,303 @@
+"""The Whoosh search backend (one index directory per generation).
+
+Layout under the index root: `CURRENT` names the live index directory (`index-<n>`); a rebuild
+writes a new directory and replaces `CURRENT` atomically, so readers switch on their next query.
+`write.lock` admits one writer at a time across processes (non-blocking: a busy writer means the
+outbox rows wait for the next drain); `rebuild.lock` is held for a whole rebuild. Segments are
+written with compound=False, so opening and refreshing a searcher costs well under a millisecond.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+
+from agora.search.analysis import normalise, stems
+from agora.search.backend import Hit, Hits, SearchBackend, SearchUnavailable
+from agora.search.filters import ScopeCache, whoosh_filter
+from agora.search.query import parse, to_whoosh
+from agora.search.schema import doc_key, schema, to_fields
+
+MAX_TAGS = 8
+# BM25F normalises a field's score by its length against the average over *all* documents; short
+# fields that most documents lack (skills, names) would be punished for existing. No length
+# normalisation there, so a skill outranks a word in passing, as the field boosts intend.
+WEIGHTING = BM25F(title_B=0.0, skills_B=0.0, extra_B=0.0, tags_B=0.0)
+
+
+def _known(reader, word: str) -> bool:
+    """True when the word, or one of its stems, is in the index: no correction needed."""
+    if ("words", word) in reader:
+        return True
+    return any((name, stem) in reader for stem in stems(word) for name in ("title", "skills", "extra", "body"))
+
+
+def _fresh(searcher) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:
+        return False
+
+
+def _prime(searcher) -> None:
+    """Open every file a query may read now, while they exist.
+
+    Whoosh opens stored-field and length columns lazily, and a writer's merge unlinks the files of
+    merged segments at once: a searcher that has not opened them yet would find them gone. Once open,
+    POSIX keeps them readable. (This is also why a refresh opens a new searcher instead of reusing one.)
+    """
+    for leaf, _ in searcher.reader().leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        leaf.stored_fields(0)
+        for name in ("title", "skills", "extra", "body", "tags"):
+            leaf.doc_field_length(0, name)
+        if leaf.has_column("created"):
+            leaf.column_reader("created")
+
+
+class WhooshBackend(SearchBackend):
+    """Whoosh indexes under `root`; one searcher per thread, refreshed before each query."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.cache = ScopeCache()
+        self._lock = threading.Lock()
+        self._ix = None
+        self._ix_name: str | None = None
+        self._local = threading.local()
+        self.rebuild_thread: threading.Thread | None = None
+
+    # --- storage and locks ------------------------------------------------------------
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+        return name if name.startswith("index-") and (self.root / name).is_dir() else None
+
+    def _open(self):
+        name = self.current_name()
+        if name is None:
+            raise SearchUnavailable("no index")
+        with self._lock:
+            if self._ix is None or self._ix_name != name:
+                try:
+                    self._ix = windex.open_dir(str(self.root / name))
+                except Exception as exc:  # a damaged TOC or segment: the rebuild repairs it
+                    self._ix = self._ix_name = None
+                    raise SearchUnavailable(str(exc)) from exc
+                self._ix_name = name
+            return self._ix, name
+
+    def searcher(self):
+        """This thread's searcher on the live index, refreshed to its latest commit."""
+        ix, name = self._open()
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is not None and local.name == name and _fresh(searcher):
+            return searcher
+        if searcher is not None:
+            searcher.close()
+        local.searcher = None
+        for attempt in range(3):
+            try:
+                searcher = ix.searcher(weighting=WEIGHTING)
+                _prime(searcher)
+                break
+            except Exception as exc:
+                # A writer in another process may have merged (and unlinked) segments we were opening.
+                if attempt == 2:
+                    raise SearchUnavailable(str(exc)) from exc
+        local.searcher, local.name = searcher, name
+        return searcher
+
+    @contextmanager
+    def _flock(self, filename: str, blocking: bool):
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / filename, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def write_lock(self, blocking: bool = False):
+        """Held by the one process writing to the index (drains, and a rebuild's final replay)."""
+        return self._flock("write.lock", blocking)
+
+    def rebuild_lock(self, blocking: bool = False):
+        return self._flock("rebuild.lock", blocking)
+
+    def rebuild_running(self) -> bool:
+        with self.rebuild_lock() as free:
+            return not free
+
+    # --- SearchBackend ------------------------------------------------------------------
+    def available(self) -> bool:
+        try:
+            self.searcher().doc_count()
+        except SearchUnavailable:
+            return False
+        return True
+
+    def document_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def apply(self, docs, target=None) -> bool:
+        ix = windex.open_dir(str(self.root / target)) if target else self._open()[0]
+        try:
+            writer = ix.writer(timeout=0.0, compound=False)
+        except LockError:
+            return False
+        try:
+            for (doc_type, doc_id), doc in docs.items():
+                if doc is None:
+                    writer.delete_by_term("key", doc_key(doc_type, doc_id))
+                else:
+                    writer.update_document(**to_fields(doc))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return True
+
+    def build(self, batches, progress=None, procs: int = 1) -> str:
+        name = f"index-{time.time_ns()}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        ix = windex.create_in(str(path), schema())
+        options = {"limitmb": 256, "compound": False}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        writer = ix.writer(**options)
+        try:
+            for docs, seen in batches:
+                for doc in docs:
+                    writer.add_document(**to_fields(doc))
+                if progress is not None:
+                    progress(seen)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        return name
+
+    def swap(self, name: str) -> None:
+        temp = self.root / f"CURRENT.{os.getpid()}.tmp"
+        with open(temp, "w") as handle:
+            handle.write(name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, self.root / "CURRENT")
+        # Readers still holding old files keep them open (POSIX); their next query opens the new index.
+        for old in self.root.glob("index-*"):
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def search(self, parsed, scope, *, doc_type=None, page=1, per_page=20, order="relevance") -> Hits:
+        searcher = self.searcher()
+        allowed = whoosh_filter(searcher, scope, self.cache, self._ix_name)
+        if allowed is not None and not len(allowed):
+            return Hits(total=0)
+        space_id_for = self._space_ids(searcher)
+
+        facet = {"type": sorting.FieldFacet("type", maptype=sorting.Count)}
+        sort = {"sortedby": "created", "reverse": True} if order == "date" else {}
+        query = to_whoosh(parsed, space_id_for)
+        kind = doc_type or parsed.type
+        tags = self.tags(parsed, scope, searcher, allowed) if kind in (None, "tag") and parsed.groups else []
+        if kind and kind != parsed.type:
+            counts = searcher.search(query, filter=allowed, limit=1, groupedby=facet).groups("type")
+            query = to_whoosh(parsed, space_id_for, doc_type=kind)
+        else:
+            counts = None
+        if kind == "tag":
+            counts = counts if counts is not None else {}
+            return Hits(total=len(tags), counts={**counts, "tag": len(tags)}, tags=tags)
+        results = searcher.search_page(query, max(1, page), pagelen=per_page, filter=allowed, groupedby=facet,
+                                       terms=False, **sort)
+        counts = dict(counts if counts is not None else results.results.groups("type"))
+        if tags:
+            counts["tag"] = len(tags)
+        items = []
+        # A page past the end shows nothing rather than repeating the last page.
+        if page <= max(1, results.pagecount):
+            for hit in results:
+                items.append(Hit(type=hit["type"], id=hit["doc_id"], url=hit.get("url", ""),
+                                 title=hit.get("title", ""), body=hit.get("body", ""), skills=hit.get("skills", ""),
+                                 extra=hit.get("extra", ""), author_handle=hit.get("author_handle"),
+                                 author_name=hit.get("author_name"), space_slug=hit.get("space_slug"),
+                                 space_name=hit.get("space_name"), created=hit.get("created"),
+                                 score=hit.score or 0.0))
+        return Hits(total=results.total, counts=counts, items=items, tags=tags)
+
+    @staticmethod
+    def _space_ids(searcher):
+        def space_id_for(slug):
+            found = searcher.document(type="space", slug=slug)
+            return found["doc_id"] if found else None
+        return space_id_for
+
+    def tags(self, parsed, scope, searcher, allowed) -> list[tuple[str, int]]:
+        """Hashtags starting with a query word that the reader's visible posts carry, with their counts."""
+        candidates: list[str] = []
+        reader = searcher.reader()
+        for word in sorted({normalise(w) for w in parsed.positive_words()}):
+            if len(word) < 3:
+                continue  # "de" would start half the hashtags
+            for term in reader.expand_prefix("tags", word):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if term not in candidates:
+                    candidates.append(term)
+                if len(candidates) >= MAX_TAGS:
+                    break
+        found = []
+        for tag in candidates:
+            count = len(searcher.search(wq.Term("tags", tag), filter=allowed, limit=1))
+            if count:
+                found.append((tag, count))
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:MAX_TAGS]
+
+    def suggest(self, parsed, scope) -> str | None:
+        if not parsed.word_parts:
+            return None
+        searcher = self.searcher()
+        reader = searcher.reader()
+        corrector = searcher.corrector("words")
+        parts, changed = list(parsed.parts), False
+        for index, word in parsed.word_parts.items():
+            if len(word) < 3 or not word.isalpha() or _known(reader, word):
+                continue
+            found = corrector.suggest(word, limit=1, maxdist=2)
+            if found:
+                parts[index], changed = found[0], True
+        if not changed:
+            return None
+        # Offer only a correction that finds something this reader may see: index words from
+        # content they cannot read must not leak through suggestions.
+        corrected = " ".join(parts)
+        allowed = whoosh_filter(searcher, scope, self.cache, self._ix_name)
+        if allowed is not None and not len(allowed):
+            return None
+        hits = searcher.search(to_whoosh(parse(corrected), self._space_ids(searcher)), filter=allowed, limit=1)
+        return corrected if len(hits) else None
