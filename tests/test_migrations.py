@@ -5,7 +5,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 
 @pytest.fixture
@@ -28,6 +29,15 @@ def test_upgrade_matches_models_and_downgrades_cleanly(empty_db_url, tmp_path):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+        # The migrated database itself refuses to rewrite the moderation ledger.
+        with db.engine.connect() as conn:
+            conn.execute(text("INSERT INTO moderation_actions (action, target_type, target_id, rule, reason, detail,"
+                              " created_at) VALUES ('hide', 'post', 1, '', 'r', '', CURRENT_TIMESTAMP)"))
+            conn.commit()
+            for sql in ("UPDATE moderation_actions SET reason = 'rewritten'", "DELETE FROM moderation_actions"):
+                with pytest.raises(DBAPIError):
+                    conn.execute(text(sql))
+                conn.rollback()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
