@@ -37,3 +37,16 @@ def test_lost_database_answers_503_page_and_json(app, client, make_user, login, 
 
     monkeypatch.undo()  # the database is back: the next request is served normally
     assert client.get("/").status_code == 200
+
+
+def test_503_page_even_when_the_reader_cannot_be_loaded(app, client, make_user, login, monkeypatch):
+    """The database fails while loading the signed-in reader: the language cannot be chosen, still a 503."""
+    from agora.extensions import login_manager
+
+    login(make_user("ana@example.com"))
+    monkeypatch.setattr(login_manager, "_user_callback", _gone)
+    page = client.get("/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "Temporarily unavailable" in page.get_data(as_text=True)
+    api = client.get("/api/v1/feed", headers={"Authorization": "Bearer whatever"})
+    assert api.status_code in (401, 503)

@@ -146,10 +146,14 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
                            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         try:
-            db.session.rollback()
+            db.session.close()  # detached, not expired: the page can still read the reader's language
         except Exception:  # noqa: BLE001 - the connection is gone; the session is discarded at teardown
             pass
-        resp = app.make_response(error_response(503))
+        try:
+            response = error_response(503)
+        except Exception:  # noqa: BLE001 - choosing the reader's language needed the database too
+            response = _untranslated_503()
+        resp = app.make_response(response)
         resp.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return resp
 
@@ -159,6 +163,15 @@ def register_error_handlers(app: Flask) -> None:
         # A failed statement leaves the transaction unusable (PostgreSQL), and the page needs the session.
         db.session.rollback()
         return error_response(500)
+
+
+def _untranslated_503():
+    # Only when even the locale cannot be chosen without the database: English, never a traceback.
+    title, message = "Temporarily unavailable", "This service is temporarily unavailable. Please try again shortly."
+    if wants_json():
+        return jsonify({"error": {"status": 503, "code": "unavailable", "message": message}}), 503
+    return Response(FALLBACK_PAGE.format(status=503, title=title, message=message), status=503,
+                    mimetype="text/html"), 503
 
 
 def _retry_after(exc) -> int:
