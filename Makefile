@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-browser axe install install-dev translations catalog clean
+.PHONY: run test test-browser test-long axe install install-dev translations catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: install-dev translations
 # Only the browser tests: journeys, screenshots (test-artifacts/screenshots/), accessibility, XSS.
 test-browser: install-dev translations
 	$(BIN)/python -m pytest -n 2 -m browser $(PYTEST_ARGS)
+
+# Load and fault tests (tests/load) for minutes with more clients: 3 minutes and 64 clients per test by default.
+test-long: install-dev translations
+	AGORA_LOAD_LONG=1 $(BIN)/python -m pytest -m load tests/load $(PYTEST_ARGS)
 
 # axe-core from the npm registry, hash-checked, into test-artifacts/cache/ (the tests fetch it too).
 axe: install-dev

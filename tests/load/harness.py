@@ -232,6 +232,7 @@ class Outcome:
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: threading.Event = field(default_factory=threading.Event)  # every client logged in, clock running
+    stop: threading.Event = field(default_factory=threading.Event)     # end the run early (the server is gone)
 
     def summary(self) -> str:
         return (f"{self.requests} requests, {len(self.acked)} posts acknowledged, {len(self.errors)} errors, "
@@ -260,7 +261,7 @@ def _one_client(server: LoadServer, person: dict, start: threading.Barrier, cloc
     except threading.BrokenBarrierError:
         return
     deadline = clock["deadline"]
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not outcome.stop.is_set():
         roll = rng.random()
         slug = rng.choice(("square", "team"))
         if not browses:

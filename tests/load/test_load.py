@@ -54,14 +54,15 @@ def _integrity(server, backend) -> None:
 
 def test_sigkill_of_a_worker_then_of_the_whole_server_loses_no_acknowledged_write(load_server, backend):
     server = load_server()
-    thread, outcome = start_load(server, max(SECONDS, 4.5), CLIENTS)
+    thread, outcome = start_load(server, SECONDS, CLIENTS)
     assert outcome.started.wait(120), outcome.summary()
-    time.sleep(1.5)
+    time.sleep(SECONDS * 0.3)
     killed = server.kill_worker()
-    time.sleep(1.5)
+    time.sleep(SECONDS * 0.3)
     assert killed not in server.worker_pids()
     server.kill_all()  # mid-run: clients now see refused connections
-    thread.join(timeout=max(SECONDS, 4.5) + 120)
+    outcome.stop.set()
+    thread.join(timeout=SECONDS + 120)
     assert not outcome.errors, outcome.summary() + "\n" + "\n".join(outcome.errors[:20])
     assert len(outcome.acked) >= 5, outcome.summary()
 
@@ -74,7 +75,7 @@ def test_sigkill_of_a_worker_then_of_the_whole_server_loses_no_acknowledged_writ
     assert server.search_status()["Outbox backlog"] == "0"
     assert set(searchable(server)) == _workload_posts(server)
     # And the restarted server takes traffic as before.
-    after = run_load(server, 2, 8, seed=2)
+    after = run_load(server, 1, 4, seed=2)
     assert not after.errors and not after.dropped and after.acked, after.summary()
 
 
