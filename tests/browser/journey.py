@@ -72,7 +72,7 @@ class Journey:
             locale = {"en": "en-GB", "fr": "fr-FR"}[self.lang]
             context = self.browser.new_context(base_url=self.server.url, locale=locale,
                                                viewport={"width": 1280, "height": 800})
-            context.set_default_timeout(15000)
+            context.set_default_timeout(30000)
             self.contexts[who] = context.new_page()
         return self.contexts[who]
 

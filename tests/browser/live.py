@@ -102,7 +102,7 @@ class LiveServer:
         env.pop("FLASK_APP", None)
         return env
 
-    def run(self, *args: str, timeout: int = 180) -> str:
+    def run(self, *args: str, timeout: int = 600) -> str:
         """Run a command in the project folder with this server's config; its output, or an error with it."""
         done = subprocess.run(args, cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:

@@ -48,7 +48,7 @@ class World:
             return self._judge(path, what, answer.status)
         return self._judge(path, what, _post_form(self.session(who), path, data))
 
-    def post_many(self, who: str, path: str, forms: list[tuple[str, dict]], threads: int = 1) -> list[bool]:
+    def post_many(self, who: str, path: str, forms: list[tuple[str, dict]], threads: int = 4) -> list[bool]:
         """`post` for many (what, fields) at once, a few in flight together (the server has several workers)."""
         session, token = self.session(who), self.csrf(who)
 

@@ -53,7 +53,7 @@ def viewer(request, browser, live_server, axe_source):
     size = {"desktop": DESKTOP, "phone": PHONE}[request.param]
     context = browser.new_context(base_url=live_server.url, viewport=size, locale="en-GB",
                                   is_mobile=request.param == "phone", device_scale_factor=1)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     context.add_init_script(WATCH_SCRIPT)
     context.add_init_script(axe_source)
     page = context.new_page()
