@@ -110,3 +110,19 @@ def test_demo_load_before_migrations_says_what_to_do(tmp_path):
     result = fresh.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 1
     assert "flask db upgrade" in result.stderr
+
+
+def test_demo_load_indexes_everything_once_at_the_end(app, client, login, monkeypatch):
+    from agora.search import indexer
+    from agora.search.models import SearchOutbox
+
+    per_commit = []
+    monkeypatch.setattr(indexer, "drain_after_commit", lambda app_: per_commit.append(1))
+    result = load(app)
+    assert result.exit_code == 0, result.output
+    # No drain per commit (hundreds of them made loading slow); one pass at the end indexed it all.
+    assert per_commit == []
+    assert count(SearchOutbox) == 0
+    login(db.session.scalar(select(User).where(User.email == "mathieu.lambert@agora.example")),
+          password=data.DEMO_PASSWORD)
+    assert "Hélène Marchand" in client.get("/search?q=Marchand").get_data(as_text=True)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from agora.accounts.models import User
 from agora.accounts.services import create_user, fold
 from agora.core.errors import Conflict
+from agora.core.bulk import bulk_work
 from agora.core.hooks import hooks
 from agora.demo import people as data
 from agora.extensions import db
@@ -88,8 +89,12 @@ def load_demo(*, if_empty: bool = False, progress: Callable[[Iterable], Iterable
         return DemoResult(loaded=False)
     if demo_loaded():
         raise Conflict(_("The demo organisation is already loaded (%(email)s exists).", email=data.ADMIN_EMAIL))
+    with bulk_work():
+        return _load(progress or (lambda items: items))
+
+
+def _load(progress) -> DemoResult:
     rng = random.Random(SEED)
-    progress = progress or (lambda items: items)
 
     # One KDF run for everyone: they share the demo password, and 40 hashes would slow every start.
     admin_person = next(p for p in data.PEOPLE if p[7] == "admin")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 def register(app):
     """Wire the search page, API, `flask search` and the outbox listeners into `app`."""
+    from agora.core.hooks import add_hook
     from agora.search import api, cli, models, outbox, views  # noqa: F401 - models join the metadata
     from agora.search.whoosh_index import WhooshBackend
 
@@ -14,3 +15,16 @@ def register(app):
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.search_cli)
     outbox.install()
+    add_hook(app, "bulk.done", _drain_after_bulk)
+
+
+def _drain_after_bulk():
+    """Index what bulk work (demo data, imports) left in the outbox, in one pass."""
+    from flask import current_app
+
+    from agora.search.indexer import backend, drain, ensure_index
+
+    app = current_app._get_current_object()
+    if backend(app).current_name() is None:
+        ensure_index(app)
+    drain(app, blocking=True)

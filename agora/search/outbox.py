@@ -13,6 +13,7 @@ from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, insert, update
 
+from agora.core.bulk import in_bulk_work
 from agora.core.time import utcnow
 from agora.search.models import SearchOutbox, SearchState
 from agora.search.sources import registry
@@ -102,6 +103,8 @@ def _after_commit(session) -> None:
         return  # a savepoint: the outer transaction still holds the write lock; drain after it commits
     for key in (PENDING, NEW, WRITTEN, SCOPES):
         session.info.pop(key, None)
+    if in_bulk_work(session):
+        return  # the rows wait in the outbox; bulk work drains them once when it ends ("bulk.done")
     if not session.info.pop(DRAIN, False) or _registry() is None:
         return
     from agora.search.indexer import drain_after_commit
