@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.live import PROJECT_ROOT, LiveServer
+from tests.browser.live import DEMO_MODERATION, PROJECT_ROOT, LiveServer
 
 CHROMIUM = Path(os.environ.get("AGORA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,9 +44,10 @@ def browser():
 
 @pytest.fixture(scope="session")
 def live_server(browser, tmp_path_factory):
-    """Agora with the demo company, under gunicorn with 2 workers; stopped at the end of the session."""
-    server = LiveServer(tmp_path_factory.mktemp("live-demo"),
-                        config={"hr": {"departments": ["Ressources humaines"]}})
+    """Agora with the demo company and a few moderation examples, under gunicorn with 2 workers; stopped at
+    the end of the session. HR is the demo's "Ressources humaines" department, moderating every space."""
+    server = LiveServer(tmp_path_factory.mktemp("live-demo"), setup_script=DEMO_MODERATION,
+                        config={"hr": {"departments": ["Ressources humaines"]}, "space_creation": {"enabled": True}})
     server.start()
     yield server
     server.stop()

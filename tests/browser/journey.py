@@ -1,13 +1,14 @@
 """The story of two colleagues in one language, as steps a test can ask for.
 
 Each step runs the steps it needs first, once per journey (so a test may be run alone, or on
-another xdist worker, and still find the world it expects). Later stories (search, spaces,
-moderation) add steps here and tests in test_journeys.py.
+another xdist worker, and still find the world it expects). The stories of spaces and moderation
+are in journey_spaces.py.
 """
 from __future__ import annotations
 
 import functools
 import re
+import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import expect
@@ -42,12 +43,23 @@ class Cast:
     new_skill: str        # added by the author to their profile
     token: str            # a word that makes this journey's texts easy to find
     photo_colour: tuple = (30, 110, 200)
+    # Spaces and moderation (journey_spaces.py), people of the demo company:
+    closed_space: str = ""          # a closed space the author is not in
+    closed_moderator: str = ""      # its moderator, who approves the request
+    open_space: str = "running-club"  # where the author's post is reported; its moderator decides the appeal
+    reporter: str = ""              # a colleague who reports the post
+    hr: str = ""                    # an HR person (HR is the "Ressources humaines" department in live_server)
+    grant_appeal: bool = True
 
 
 CASTS = {
-    "en": Cast("en", Person("grace.okafor@agora.example"), "Kubernetes", "Chaos engineering", "heliotrope"),
+    "en": Cast("en", Person("grace.okafor@agora.example"), "Kubernetes", "Chaos engineering", "heliotrope",
+               closed_space="lancement-produit", closed_moderator="mathieu.lambert@agora.example",
+               reporter="liam.oconnor@agora.example", hr="james.carter@agora.example", grant_appeal=True),
     "fr": Cast("fr", Person("zoe.mercier@agora.example"), "Recrutement", "Cartographie sous-marine",
-               "tournesol", (200, 80, 40)),
+               "tournesol", (200, 80, 40),
+               closed_space="ventes", closed_moderator="julien.moreau@agora.example",
+               reporter="lucas.bernard@agora.example", hr="isabelle.pelletier@agora.example", grant_appeal=False),
 }
 
 
@@ -58,6 +70,7 @@ class Journey:
     server: object
     done: dict = field(default_factory=dict)
     contexts: dict = field(default_factory=dict)
+    signed_in: dict = field(default_factory=dict)
     colleague: Person | None = None
     post_url: str = ""
 
@@ -75,6 +88,15 @@ class Journey:
             context.set_default_timeout(30000)
             self.contexts[who] = context.new_page()
         return self.contexts[who]
+
+    def page_of(self, who: str, email: str):
+        """`who`'s tab, logged in as `email` in the journey's language (once)."""
+        page = self.page(who)
+        if self.signed_in.get(who) != email:
+            log_in(page, email)
+            switch_language(page, self.lang)
+            self.signed_in[who] = email
+        return page
 
     def close(self):
         for page in self.contexts.values():
@@ -144,8 +166,10 @@ class Journey:
         colleague, page, t = self.find_colleague(), self.page("author"), self.t
         page.click(f"a[href='/people/{colleague.handle}/wall']")
         expect(page.locator("h1")).to_have_text(t("Wall of %(name)s", name=colleague.name))
-        text = {"en": "Hello @{h}, could you look at the {w} cluster with me? #{w}",
-                "fr": "Bonjour @{h}, pourrais-tu regarder le dossier {w} avec moi ? #{w}"}[self.lang]
+        # French words with accents, for the search story (typed without them).
+        text = {"en": "Hello @{h}, could you look at the {w} cluster with me before the réunion d'équipe? #{w}",
+                "fr": "Bonjour @{h}, pourrais-tu regarder le dossier {w} avec moi avant la réunion d'équipe ? #{w}"
+                }[self.lang]
         page.fill("textarea[name=body]", text.format(h=colleague.handle, w=self.cast.token))
         with page.expect_navigation():
             page.click("main .compose button[type=submit]")
@@ -159,9 +183,7 @@ class Journey:
     @step
     def colleague_answers(self):
         post_url = self.post_with_mention()
-        page, t, author = self.page("colleague"), self.t, self.author
-        log_in(page, self.colleague.email)
-        switch_language(page, self.lang)
+        page, t, author = self.page_of("colleague", self.colleague.email), self.t, self.author
         expect(page.locator("#notifications-unread")).to_be_visible()
         page.click("a.nav-notifications")
         item = page.locator("li.notification", has_text=self.cast.token).first
@@ -193,4 +215,28 @@ class Journey:
         notifications = page.locator("ol.notifications")
         expect(notifications).to_contain_text(t("%(name)s commented on your post", name=self.colleague.name))
         expect(notifications).to_contain_text(t("%(name)s reacted to your post", name=self.colleague.name))
+        return page
+
+    @step
+    def search_without_accents(self):
+        """The colleague types French words without their accents in the header's search box."""
+        post_url = self.post_with_mention()
+        page = self.colleague_answers()
+        query = f"reunion equipe {self.cast.token}"
+        # The index is written from an outbox drained after each commit: give it a moment.
+        deadline = time.monotonic() + 6
+        while True:
+            page.fill("#site-search-q", query)
+            with page.expect_navigation():
+                page.click("header form.site-search button[type=submit]")
+            hit = page.locator(f"ol.search-results li:has(a[href='{post_url}'])")
+            if hit.count() or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(300)
+        assert page.url.split("?")[0].endswith("/search")
+        expect(hit).to_have_count(1)
+        marks = [m.lower() for m in hit.locator("mark").all_inner_texts()]
+        # Highlighted as written, accents included ("d'équipe" is one word: elision).
+        assert "réunion" in marks and any("équipe" in m for m in marks), marks
+        assert page.input_value("#site-search-q") == query  # the box keeps what was typed
         return page

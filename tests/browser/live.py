@@ -176,3 +176,35 @@ class LiveServer:
         logs.mkdir(parents=True, exist_ok=True)
         if self.log_path.exists():
             (logs / f"{self.instance.name}.log").write_bytes(self.log_path.read_bytes())
+
+
+# Run after `flask demo load` by the demo server (conftest.live_server): moderation examples in the
+# "engineering" space, so the review queue, a moderation record and an appeal form have something to
+# show whatever order the tests run in. Mathieu (test_pages' reader) wrote both posts; HR hid one.
+DEMO_MODERATION = """
+from sqlalchemy import select
+from agora import create_app
+from agora.accounts.models import User
+from agora.extensions import db
+from agora.spaces.models import Space
+
+app = create_app()
+
+
+def person(email):
+    return db.session.scalar(select(User).where(User.email == email + "@agora.example"))
+
+
+with app.test_request_context():
+    from agora.moderation import actions, reports
+    from agora.walls.services import create_post
+
+    author, reporter, hr = person("mathieu.lambert"), person("noah.laurent"), person("claire.dubois")
+    space = db.session.scalar(select(Space).where(Space.slug == "engineering"))
+    hidden = create_post(author, space=space, body="Le planning de la réunion d'équipe est dans le wiki. #planning")
+    waiting = create_post(author, space=space, body="Qui vient au déjeuner d'équipe vendredi ? #dejeuner")
+    reports.file_report(reporter, "post", hidden.id, "confidential", "Ce planning est confidentiel.")
+    reports.file_report(reporter, "post", waiting.id, "spam", "Hors sujet pour cet espace.")
+    actions.act(hr, "post", hidden.id, "hide", rule="confidential",
+                reason="Informations internes : à partager dans l'espace de l'équipe.")
+"""

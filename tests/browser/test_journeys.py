@@ -1,12 +1,13 @@
 """Journeys in the real browser, in English and in French: what two colleagues do in a morning."""
 import pytest
 
-from tests.browser.journey import CASTS, Journey
+from tests.browser.journey import CASTS
+from tests.browser.journey_spaces import SpacesJourney
 
 
 @pytest.fixture(scope="module", params=sorted(CASTS))
 def journey(request, browser, live_server):
-    story = Journey(CASTS[request.param], browser, live_server)
+    story = SpacesJourney(CASTS[request.param], browser, live_server)
     yield story
     story.close()
 
@@ -40,3 +41,32 @@ def test_colleague_sees_notification_comments_and_reacts(journey):
 
 def test_author_hears_back(journey):
     journey.author_hears_back()
+
+
+def test_search_finds_the_post_without_accents(journey):
+    journey.search_without_accents()
+
+
+def test_ask_to_join_a_closed_space_and_get_approved(journey):
+    page = journey.moderator_approves()
+    assert page.url.endswith(f"/spaces/{journey.cast.closed_space}")
+
+
+def test_report_a_post(journey):
+    assert journey.member_reports()
+
+
+def test_hr_hides_it_with_a_reason(journey):
+    assert journey.hr_hides()
+
+
+def test_author_sees_the_notice_and_appeals(journey):
+    assert journey.author_appeals()
+
+
+def test_a_second_moderator_decides_the_appeal(journey):
+    assert journey.second_moderator_decides()
+
+
+def test_the_moderation_record_shows_it_all(journey):
+    journey.ledger_shows_it_all()
