@@ -50,3 +50,37 @@ def test_503_page_even_when_the_reader_cannot_be_loaded(app, client, make_user, 
     assert "Temporarily unavailable" in page.get_data(as_text=True)
     api = client.get("/api/v1/feed", headers={"Authorization": "Bearer whatever"})
     assert api.status_code in (401, 503)
+
+
+def test_a_connection_closed_by_the_database_does_not_turn_a_served_page_into_a_500(tmp_path, monkeypatch):
+    """PostgreSQL restarting between the answer and the end of the request: ROLLBACK fails at teardown."""
+    from flask_sqlalchemy.session import Session
+
+    from agora import create_app
+    from agora.accounts.services import create_user
+    from agora.extensions import db
+    from tests.conftest import PASSWORD, _base_config
+
+    # A fresh app without the fixture's long-lived context, so each request tears its context down.
+    app = create_app(_base_config(f"sqlite:///{tmp_path / 'agora.db'}", tmp_path / "instance"))
+    with app.app_context():
+        db.create_all()
+        create_user("ana@example.com", "Ana", PASSWORD)
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    assert client.post("/login", data={"email": "ana@example.com", "password": PASSWORD}).status_code == 302
+
+    real_close, armed = Session.close, {"left": 1}
+
+    def close_on_a_dead_connection(self):
+        if armed["left"]:
+            armed["left"] -= 1
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        return real_close(self)
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    page = client.get("/people")
+    assert page.status_code == 200 and armed["left"] == 0
+    assert client.get("/people").status_code == 200  # the next request gets a working session
+    with app.app_context():
+        db.engine.dispose()

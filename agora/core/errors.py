@@ -157,6 +157,19 @@ def register_error_handlers(app: Flask) -> None:
         resp.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return resp
 
+    @app.teardown_appcontext
+    def close_session_on_a_lost_connection(exc):
+        # Registered after Flask-SQLAlchemy's teardown, so it runs first: its ROLLBACK on a connection the
+        # database closed (a restart) would raise after the answer was ready and turn it into a bare 500.
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError):
+            try:
+                db.session.invalidate()  # hand the dead connection back to the pool as unusable
+            except Exception:  # noqa: BLE001
+                pass
+            db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)

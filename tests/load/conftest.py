@@ -7,6 +7,7 @@ minutes with more clients. AGORA_LOAD_SECONDS and AGORA_LOAD_CLIENTS override ei
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,9 @@ def load_server(backend, request, tmp_path):
         if backend == "postgresql":
             pg = pg or request.getfixturevalue("pg_server")
             url = pg.create_database(f"agora_load_{worker}_{len(servers)}")
-        server = LoadServer(tmp_path / f"server-{len(servers)}", database_url=url, **options)
+        # The folder's name names the log kept in test-artifacts/logs/.
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name).strip("-")
+        server = LoadServer(tmp_path / f"load-{name}-{len(servers)}", database_url=url, **options)
         servers.append(server)
         server.start()
         return server
