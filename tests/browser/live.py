@@ -205,6 +205,9 @@ with app.test_request_context():
     waiting = create_post(author, space=space, body="Qui vient au déjeuner d'équipe vendredi ? #dejeuner")
     reports.file_report(reporter, "post", hidden.id, "confidential", "Ce planning est confidentiel.")
     reports.file_report(reporter, "post", waiting.id, "spam", "Hors sujet pour cet espace.")
+    # Two items in the queue: each carries its own action form (ids must stay unique on the page).
+    reports.file_report(reporter, "post", create_post(author, space=space, body="Deploy on Friday at 17:00?").id,
+                        "other", "Please do not deploy on Fridays.")
     actions.act(hr, "post", hidden.id, "hide", rule="confidential",
                 reason="Informations internes : à partager dans l'espace de l'équipe.")
 """

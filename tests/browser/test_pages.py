@@ -13,6 +13,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.watch import WATCH_SCRIPT, check_csp, events
 
 VIEWER = "mathieu.lambert@agora.example"
+HR = "pierre-louis.garnier@agora.example"  # HR moderates every space (conftest.live_server)
 
 
 def _first_post_with_comments(page) -> str:
@@ -29,7 +30,20 @@ def _colleague(page) -> str:
     return page.locator(".people-grid .person-card a").first.get_attribute("href")
 
 
-# name -> the path, or how to find it from a logged-in page. Phase 2 adds search, moderation and ledger.
+def _appeal(page) -> str:
+    # The viewer's post hidden by HR in live.DEMO_MODERATION: its decision page offers the appeal form.
+    page.goto("/spaces/engineering/moderation")
+    return page.locator(".ledger-line h2 a[href^='/moderation/actions/']").first.get_attribute("href")
+
+
+class As:
+    """A page seen by someone other than VIEWER."""
+
+    def __init__(self, email: str, where):
+        self.email, self.where = email, where
+
+
+# name -> the path, or how to find it from a logged-in page, or As(someone, either).
 PAGES = {
     "feed": "/",
     "profile": _colleague,
@@ -39,6 +53,12 @@ PAGES = {
     "settings": "/settings",
     "spaces": "/spaces",
     "space": "/spaces/general",
+    "search": "/search?q=reunion+equipe",
+    "review-queue": As(HR, "/moderation/queue"),
+    "moderation-record": "/spaces/engineering/moderation",
+    "members": "/spaces/lancement-produit/members",  # the viewer moderates it: requests and role buttons
+    "closed-space": "/spaces/ventes",  # the preview and its request form, for a non-member
+    "appeal": _appeal,
 }
 
 
@@ -49,26 +69,38 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="module", params=["desktop", "phone"])
 def viewer(request, browser, live_server, axe_source):
-    """A logged-in English reader at one width, with the watch and axe loaded into every page."""
+    """Logged-in English readers at one width (VIEWER, and those of As pages), with the watch and axe
+    loaded into every page."""
     size = {"desktop": DESKTOP, "phone": PHONE}[request.param]
-    context = browser.new_context(base_url=live_server.url, viewport=size, locale="en-GB",
-                                  is_mobile=request.param == "phone", device_scale_factor=1)
-    context.set_default_timeout(30000)
-    context.add_init_script(WATCH_SCRIPT)
-    context.add_init_script(axe_source)
-    page = context.new_page()
-    log_in(page, VIEWER)
-    switch_language(page, "en")
-    paths = {name: where if isinstance(where, str) else where(page) for name, where in PAGES.items()}
-    yield request.param, page, paths
-    context.close()
+    contexts = {}
+
+    def page_of(email):
+        if email not in contexts:
+            context = browser.new_context(base_url=live_server.url, viewport=size, locale="en-GB",
+                                          is_mobile=request.param == "phone", device_scale_factor=1)
+            context.set_default_timeout(30000)
+            context.add_init_script(WATCH_SCRIPT)
+            context.add_init_script(axe_source)
+            contexts[email] = context.new_page()
+            log_in(contexts[email], email)
+            switch_language(contexts[email], "en")
+        return contexts[email]
+
+    paths = {}
+    for name, where in PAGES.items():
+        email, where = (where.email, where.where) if isinstance(where, As) else (VIEWER, where)
+        paths[name] = (page_of(email), where if isinstance(where, str) else where(page_of(email)))
+    yield request.param, paths
+    for page in contexts.values():
+        page.context.close()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_main_page(viewer, name, artifacts):
-    width, page, paths = viewer
-    response = page.goto(paths[name])
-    assert response.status == 200, paths[name]
+    width, paths = viewer
+    page, path = paths[name]
+    response = page.goto(path)
+    assert response.status == 200, path
     assert check_csp(response.headers.get("content-security-policy")) == []
     page.wait_for_load_state("load")
     page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=True)
