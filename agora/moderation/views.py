@@ -77,9 +77,12 @@ def _move_targets() -> list[Space]:
     return g.moderation_move_targets
 
 
-def moderate_form(target_type: str, content, open_count: int, formdata=None) -> ModerateForm:
+def moderate_form(target_type: str, content, open_count: int, formdata=None, id_prefix: str = "") -> ModerateForm:
     """The action form for one post or comment, offering only what applies to it now."""
     form = ModerateForm(formdata=formdata) if formdata is not None else ModerateForm()
+    for f in form if id_prefix else ():
+        # The queue shows one form per item: ids of their own keep each label on its own control.
+        f.id = f.label.field_id = id_prefix + f.name
     post = services.post_of(content)
     choices = []
     for action in actions.ACTIONS[target_type]:
@@ -133,7 +136,8 @@ def moderate(kind, target_id):
 @login_required
 def queue():
     items = reports.queue(current_user)
-    forms = {(i.target_type, i.content.id): moderate_form(i.target_type, i.content, len(i.reports)) for i in items}
+    forms = {(i.target_type, i.content.id): moderate_form(i.target_type, i.content, len(i.reports),
+                                                          id_prefix=f"{i.target_type}-{i.content.id}-") for i in items}
     return render_template("moderation/queue.html", items=items, forms=forms, appeals=reports.pending_appeals(current_user),
                            labels=reports.category_labels())
 

@@ -4,8 +4,8 @@ A sink is a generator `sink(world, payloads)` that writes through the real forms
 token) and yields `View(who, path)` for each page to open in the browser; the harness opens it
 right away, so a sink that overwrites a field (profile fields) yields after each write and a sink
 that accumulates (posts, comments) yields once at the end. `View(..., all_pages=True)` follows the
-page's rel=next links. Phase 2 adds: space name and description, report text, appeal text, the
-search box — one function and one line in SINKS each.
+page's rel=next links. Spaces, reports, moderation (reasons, appeals, decisions) and search are in
+sinks_spaces.py; each sink is one function and one line in SINKS.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-WRITER, READER = "writer", "reader"
+WRITER, READER, DECIDER = "writer", "reader", "decider"  # the writer is an admin, the decider is HR
 
 
 @dataclass(frozen=True)
@@ -192,10 +192,24 @@ def token_names(world: World, payloads: list[str]):
     yield View(WRITER, "/settings")
 
 
+def post_ids(world: World, who: str, path: str, marker: str) -> list[int]:
+    """Ids of the posts on the wall at `path` (first page) whose text holds `marker`, oldest first."""
+    html = world.pages[who].context.request.get(path).text()
+    found = [re.search(r'id="post-(\d+)"', chunk) for chunk in html.split("<article ")[1:] if marker in chunk]
+    return sorted(int(m.group(1)) for m in found if m)
+
+
+
+from tests.browser.sinks_spaces import appeals, reports, search_box, space_fields  # noqa: E402
+
 SINKS = {
     "post": posts,
     "comment": comments,
     "profile fields": profile,
     "directory query": directory_query,
     "token name": token_names,
+    "space name and description": space_fields,
+    "report text": reports,
+    "moderation reason and appeal": appeals,
+    "search box": search_box,
 }

@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.actions import log_in
 from tests.browser.live import LiveServer
-from tests.browser.sinks import READER, SINKS, WRITER, View, World
+from tests.browser.sinks import DECIDER, READER, SINKS, WRITER, View, World
 from tests.browser.watch import WATCH_SCRIPT, check_csp, dom_dangers, events
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "xss-payloads.txt"
@@ -23,7 +23,7 @@ from agora import create_app
 from agora.accounts.services import create_user
 app = create_app()
 with app.app_context():
-    for handle in ("{WRITER}", "{READER}"):
+    for handle in ("{WRITER}", "{READER}", "{DECIDER}"):
         create_user(handle + "@example.com", handle.title(), "{PASSWORD}")
 """
 
@@ -43,7 +43,8 @@ def test_corpus_has_at_least_300_distinct_payloads():
 def xss_server(browser, tmp_path_factory):
     """A server of its own, so the payloads never reach the demo pages other tests photograph."""
     server = LiveServer(tmp_path_factory.mktemp("live-xss"), demo=False, setup_script=SETUP, workers=3,
-                        config={"admins": {"emails": [f"{WRITER}@example.com"]}})
+                        config={"admins": {"emails": [f"{WRITER}@example.com"]},
+                                "hr": {"emails": [f"{DECIDER}@example.com"]}, "space_creation": {"enabled": True}})
     server.start()
     yield server
     server.stop()
@@ -52,7 +53,7 @@ def xss_server(browser, tmp_path_factory):
 @pytest.fixture(scope="module")
 def world(browser, xss_server):
     pages = {}
-    for who in (WRITER, READER):
+    for who in (WRITER, READER, DECIDER):
         context = browser.new_context(base_url=xss_server.url, bypass_csp=True, viewport={"width": 1280, "height": 800})
         context.set_default_timeout(30000)
         context.add_init_script(WATCH_SCRIPT)
@@ -118,7 +119,7 @@ def test_final_pages_with_the_csp_in_force(browser, xss_server, world):
     # Every page once, without the query variants (directory filters, later pages of a list).
     paths = {(v.who, v.path) for v in world.visited if "?" not in v.path}
     problems = []
-    for who in (WRITER, READER):
+    for who in (WRITER, READER, DECIDER):
         context = browser.new_context(base_url=xss_server.url, viewport={"width": 1280, "height": 800})
         context.add_init_script(WATCH_SCRIPT)
         page = context.new_page()
