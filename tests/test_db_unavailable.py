@@ -84,3 +84,20 @@ def test_a_connection_closed_by_the_database_does_not_turn_a_served_page_into_a_
     assert client.get("/people").status_code == 200  # the next request gets a working session
     with app.app_context():
         db.engine.dispose()
+
+
+def test_sqlite_busy_is_503_but_a_faulty_statement_stays_a_500(app, client, make_user, login, monkeypatch):
+    import sqlite3
+
+    login(make_user("ana@example.com"))
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    def faulty(*args, **kwargs):
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: nowhere"))
+
+    monkeypatch.setattr("agora.feed.services.home_feed", locked)
+    assert client.get("/").status_code == 503
+    monkeypatch.setattr("agora.feed.services.home_feed", faulty)
+    assert client.get("/").status_code == 500  # a bug, logged as one, not an outage

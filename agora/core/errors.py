@@ -143,6 +143,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_unavailable(exc):
         # The database went away (restart, network): a clear 503 now; the pool reconnects by itself later.
+        if not _is_outage(exc):
+            return unexpected(exc)
         app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
                            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         try:
@@ -176,6 +178,20 @@ def register_error_handlers(app: Flask) -> None:
         # A failed statement leaves the transaction unusable (PostgreSQL), and the page needs the session.
         db.session.rollback()
         return error_response(500)
+
+
+SQLITE_OUTAGES = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def _is_outage(exc) -> bool:
+    """A lost, busy or unreachable database (503), rather than a faulty statement (a bug: 500)."""
+    if getattr(exc, "connection_invalidated", False) or isinstance(exc, InterfaceError):
+        return True
+    original = getattr(exc, "orig", None)
+    if type(original).__module__.startswith("sqlite3"):
+        # SQLite also reports a missing table or a syntax error as an OperationalError.
+        return any(text in str(original).lower() for text in SQLITE_OUTAGES)
+    return True  # PostgreSQL's OperationalError: connections refused or cut, server shutting down
 
 
 def _untranslated_503():
