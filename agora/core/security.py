@@ -52,13 +52,15 @@ def register_write_limit(app: Flask) -> None:
 
     from agora.extensions import limiter
 
+    allowances = parse_many(app.config["AGORA"]["limits"]["writes"])  # the config is fixed for the app's life
+
     @app.before_request
     def writes_limit():
         if (request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith(NOT_WRITES)
                 or not app.config.get("RATELIMIT_ENABLED", True) or not current_user.is_authenticated):
             return None
         key = f"user:{current_user.id}"
-        for item in parse_many(app.config["AGORA"]["limits"]["writes"]):
+        for item in allowances:
             if not limiter.limiter.hit(item, "writes", key):
                 reset = limiter.limiter.get_window_stats(item, "writes", key).reset_time
                 raise TooManyRequests(retry_after=max(1, int(reset - time.time()) + 1))
