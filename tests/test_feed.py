@@ -147,3 +147,77 @@ def test_feed_runs_a_constant_number_of_queries(client, login, people, count_que
         assert client.get("/people/bob/wall").status_code == 200
     # A space's page also loads its pinned posts, moderators and the reader's membership.
     assert wall.count <= few.count + 3 and person_wall.count <= few.count + 2
+
+
+def test_pages_merge_every_route_in_order_without_gaps(client, login, people, app):
+    """Each route is its own limited index walk; the pages still list every post once, newest first."""
+    from datetime import timedelta
+
+    from agora.core.time import utcnow
+    from agora.follows.services import follow
+    from agora.spaces.membership import join
+    from agora.spaces.models import Space
+    from agora.spaces.services import create_space
+    from agora.walls.models import Post
+    from agora.walls.services import create_post
+
+    ana, bob, chloe, dan = people
+    member = create_space("member", "Member")
+    followed = create_space("followed", "Followed")
+    closed = create_space("closed", "Closed", visibility="closed")
+    elsewhere = create_space("elsewhere", "Elsewhere")
+    join(ana, member)
+    follow(ana, "person", "bob")
+    follow(ana, "space", "followed")
+    follow(ana, "hashtag", "release")
+    db.session.add(db.session.get(Space, closed.id))
+    expected, hidden = [], []
+    writers = [
+        (lambda i: create_post(ana, person=ana, body=f"mine {i}"), True),
+        (lambda i: create_post(dan, person=ana, body=f"to ana {i}"), True),
+        (lambda i: create_post(bob, person=bob, body=f"bob {i}"), True),
+        (lambda i: create_post(chloe, space=member, body=f"member {i}"), True),
+        (lambda i: create_post(dan, space=followed, body=f"followed {i}"), True),
+        (lambda i: create_post(chloe, person=chloe, body=f"tagged #release {i}"), True),
+        (lambda i: create_post(bob, space=member, body=f"two routes #release {i}"), True),
+        (lambda i: create_post(chloe, person=chloe, body=f"unrelated {i}"), False),
+        (lambda i: create_post(dan, space=elsewhere, body=f"elsewhere #other {i}"), False),
+    ]
+    base = utcnow() - timedelta(days=2)
+    for i in range(12):
+        for n, (write, reaches) in enumerate(writers):
+            post = write(i)
+            # Interleaved times, with ties, so that routes alternate across page boundaries.
+            post.created_at = base + timedelta(minutes=(i * len(writers) + n) // 2)
+            (expected if reaches else hidden).append(post)
+    # Bob writes in a closed space Ana cannot read: his followers do not see it.
+    secret = Post(author_id=bob.id, space_id=closed.id, body_source="closed", body_html="<p>closed</p>",
+                  created_at=base + timedelta(hours=5))
+    db.session.add(secret)
+    db.session.commit()
+    login(ana)
+    seen, url = [], "/"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += ids_on(page)
+        match = re.search(r'href="(/\?cursor=[^"]+)" rel="next"', page)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    want = [p.id for p in sorted(expected, key=lambda p: (p.created_at, p.id), reverse=True)]
+    assert seen == want
+    assert secret.id not in seen and not set(seen) & {p.id for p in hidden}
+
+
+def test_tag_page_pages_in_order(client, login, people):
+    from agora.walls.services import create_post
+
+    ana, bob = people[:2]
+    made = [create_post(ana if i % 2 else bob, person=ana, body=f"#Lancement {i}").id for i in range(27)]
+    create_post(bob, person=bob, body="#autre")
+    login(ana)
+    seen, url = [], "/tags/lancement"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += ids_on(page)
+        match = re.search(r'href="(/tags/lancement\?cursor=[^"]+)" rel="next"', page)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    assert seen == sorted(made, reverse=True)

@@ -49,27 +49,27 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple:
 
 
 def keyset(stmt: Select, columns: tuple, cursor: str | None, limit: int,
-           kinds: tuple[type, ...], descending: bool = True, session=None) -> Page:
+           kinds: tuple[type, ...], descending: bool = True, session=None, attributes: tuple | None = None) -> Page:
     """Run `stmt` ordered by `columns` (the last one unique), after `cursor`, `limit` rows.
 
-    Rows must expose the sort values as attributes named like the columns' keys.
+    Rows must expose the sort values as attributes named like the columns' keys, or as `attributes`.
     """
     from agora.extensions import db  # late: core modules stay importable without an app
 
     if cursor:
         values = decode_cursor(cursor, kinds)
-        stmt = stmt.where(_after(columns, values, descending))
+        stmt = stmt.where(after(columns, values, descending))
     order = [c.desc() if descending else c.asc() for c in columns]
     rows = list((session or db.session).execute(stmt.order_by(*order).limit(limit + 1)).scalars())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(tuple(getattr(last, c.key) for c in columns))
+        next_cursor = encode_cursor(tuple(getattr(last, name) for name in attributes or [c.key for c in columns]))
     return Page(rows, next_cursor)
 
 
-def _after(columns: tuple, values: tuple, descending: bool):
+def after(columns: tuple, values: tuple, descending: bool):
     # (a, b) < (x, y) written out, because row-value comparison is not portable.
     clauses = []
     for i, col in enumerate(columns):

@@ -208,13 +208,13 @@ def write_posts(world: World, rng: random.Random, plan: PostPlan, maker: TextMak
                          min(now, created + timedelta(days=1)) if state == DELETED else None,
                          hidden_at, hidden_reason, False, False, plan.comments[i], len(reaction_list), 0))
             for slug, name in hashtags.items():
-                tags.append((post_id, tag_id(slug, name)))
+                tags.append((post_id, tag_id(slug, name), created))
             mentions.extend((user_id, post_id, None) for user_id in mentioned)
             reactions.extend(reaction_list)
         writer.insert(Hashtag.__table__, ("id", "name", "slug"), new_tags)
         new_tags.clear()
         writer.insert(Post.__table__, POST_COLUMNS, rows)
-        writer.insert(post_hashtags, ("post_id", "hashtag_id"), tags)
+        writer.insert(post_hashtags, ("post_id", "hashtag_id", "created_at"), tags)
         writer.insert(Mention.__table__, ("user_id", "post_id", "comment_id"), mentions)
         writer.insert(Reaction.__table__, REACTION_COLUMNS, reactions)
         writer.commit()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text, UniqueConstraint,
+                        event, inspect, update)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agora.core.time import utcnow
@@ -18,7 +19,9 @@ post_hashtags = Table(
     db.metadata,
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("hashtag_id", ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_post_hashtags_hashtag", "hashtag_id", "post_id"),
+    # The post's own created_at, copied so that a tag's newest posts are one index walk (feed, tag page).
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_post_hashtags_hashtag_created", "hashtag_id", "created_at", "post_id"),
 )
 
 post_attachments = Table(
@@ -87,6 +90,14 @@ class Post(db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.id}>"
+
+
+@event.listens_for(Post, "after_update")
+def _keep_tag_times(mapper, connection, post) -> None:
+    # Backdating a post (demo data, imports) moves its copies of created_at in the hashtag links too.
+    if inspect(post).attrs.created_at.history.deleted:
+        connection.execute(update(post_hashtags).where(post_hashtags.c.post_id == post.id)
+                           .values(created_at=post.created_at))
 
 
 class Comment(db.Model):

@@ -44,13 +44,17 @@ class PostList:
     reactions: Summary = field(default_factory=Summary)
 
 
-def page_of(user, stmt: Select, cursor: str | None, limit: int = PAGE_SIZE) -> PostList:
-    """Run a post query with keyset pagination (newest first) and load what its rendering needs."""
+def page_of(user, stmt: Select, cursor: str | None, limit: int = PAGE_SIZE,
+            order: tuple = (Post.created_at, Post.id)) -> PostList:
+    """Run a post query with keyset pagination (newest first) and load what its rendering needs.
+
+    `order` names the columns holding the post's (created_at, id) that the query's index walks.
+    """
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     from datetime import datetime
 
-    page: Page = keyset(stmt.options(*post_options()), (Post.created_at, Post.id), cursor, limit,
-                        (datetime, int))
+    page: Page = keyset(stmt.options(*post_options()), order, cursor, limit, (datetime, int),
+                        attributes=("created_at", "id"))
     # The policy has the last word on every post shown, even though the query already filtered.
     posts = [p for p in page.items if can(user, "post.view", p)]
     return PostList(posts, page.next_cursor, summarise(user, post_ids=[p.id for p in posts]))
@@ -81,9 +85,10 @@ def tag_posts(user, slug: str, cursor: str | None = None, limit: int = PAGE_SIZE
     tag = db.session.scalar(select(Hashtag).where(Hashtag.slug == slug))
     if tag is None:
         return None, PostList([], None)
-    stmt = select(Post).where(Post.id.in_(select(post_hashtags.c.post_id).where(post_hashtags.c.hashtag_id == tag.id)),
-                              *readable(user))
-    return tag, page_of(user, stmt, cursor, limit)
+    stmt = select(Post).join(post_hashtags, post_hashtags.c.post_id == Post.id).where(
+        post_hashtags.c.hashtag_id == tag.id, *readable(user))
+    # Ordered by the link table's copy of created_at, so the walk stays on (hashtag, created_at).
+    return tag, page_of(user, stmt, cursor, limit, order=(post_hashtags.c.created_at, post_hashtags.c.post_id))
 
 
 def recent_by(user, person, limit: int = 3) -> PostList:

@@ -100,7 +100,8 @@ def _link_post(post: Post, rendered: Rendered) -> list[int]:
     db.session.execute(delete(post_hashtags).where(post_hashtags.c.post_id == post.id))
     tags = _tag_rows(rendered.hashtags)
     if tags:
-        db.session.execute(insert(post_hashtags), [{"post_id": post.id, "hashtag_id": t.id} for t in tags])
+        db.session.execute(insert(post_hashtags), [{"post_id": post.id, "hashtag_id": t.id, "created_at": post.created_at}
+                                                         for t in tags])
     before = set(db.session.scalars(select(Mention.user_id).where(Mention.post_id == post.id)))
     db.session.execute(delete(Mention).where(Mention.post_id == post.id))
     for user_id in rendered.mentioned:

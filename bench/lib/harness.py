@@ -55,6 +55,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="seed for `flask demo seed` (default 42)")
     parser.add_argument("--jobs", type=int, default=2, help="rendering processes while seeding (default 2)")
     parser.add_argument("--rebuild", action="store_true", help="also time a full `flask search rebuild`")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="seed the database without the search index, then stop (a later run with --rebuild "
+                             "builds the index and measures)")
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL cluster folder (default: <instance>/postgres, "
                         "or /var/tmp/agora-bench-pg-* when the postgres user cannot reach the instance)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="results folder")
@@ -84,7 +87,8 @@ def prepare(args, env: dict, instance: Path) -> dict:
     subprocess.run([str(VENV_BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True)
     flask(env, "db", "stamp", "head", check=False)
     flask(env, "demo", "seed", "--people", str(people), "--spaces", str(spaces), "--posts", str(posts),
-          "--comments", str(comments), "--seed", str(args.seed), "--jobs", str(args.jobs))
+          "--comments", str(comments), "--seed", str(args.seed), "--jobs", str(args.jobs),
+          *(["--no-search"] if args.seed_only else []))
     return json.loads(seed_file.read_text())
 
 
@@ -176,6 +180,9 @@ def main(argv=None) -> Path:
         env = {**os.environ, "AGORA_INSTANCE": str(instance), "AGORA_CONFIG": str(config)}
         seed = prepare(args, env, instance)
         manifest = seed["manifest"]
+        if args.seed_only:
+            print(f"Seeded {instance}; measure with: bench/run --backend {args.backend} --instance {instance} --rebuild")
+            return instance
         rebuild_seconds = None
         if args.rebuild:
             started = time.perf_counter()
