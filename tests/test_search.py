@@ -320,3 +320,27 @@ def test_renamed_space_and_author_show_their_new_names(app, client, world, token
     result = _api(client, token, q="budget -brouillon").get_json()["results"][0]
     assert result["space"]["name"] == "Réseaux et télécoms" and result["author"]["name"] == "Robert Martin"
     assert ("person", world["bob"].id) in _ids(client, token, "robert")
+
+
+def test_counts_and_phrase_ranking_stay_exact_across_repeats_and_deletions(app, client, world, token):
+    """Counts are cached per (segment, query): a deletion or a new post changes them at once."""
+    from agora.walls.services import create_post, delete_post
+
+    made = [create_post(world["bob"], person=world["ana"], body=f"Revue de code numéro {i}") for i in range(30)]
+    near = create_post(world["bob"], person=world["ana"], body="Le code de la revue, pas une revue de code")
+    apart = create_post(world["bob"], person=world["ana"], body="Une revue, puis du code")
+    for _ in range(2):  # the second answer comes from the cache
+        data = _api(client, token, q='"revue de code"').get_json()
+        assert data["total"] == 31 and data["counts"]["post"] == 31
+        assert ("post", apart.id) not in {(r["type"], r["id"]) for r in data["results"]}
+    delete_post(world["bob"], made[0])
+    data = _api(client, token, q='"revue de code"', page=2).get_json()
+    assert data["total"] == 30 and len(data["results"]) == 10
+    everything = set()
+    for page in (1, 2):
+        everything |= {r["id"] for r in _api(client, token, q='"revue de code"', page=page).get_json()["results"]}
+    assert everything == {p.id for p in made[1:]} | {near.id}
+    create_post(world["ana"], person=world["ana"], body="Encore une revue de code")
+    assert _api(client, token, q='"revue de code"').get_json()["total"] == 31
+    assert _api(client, token, q="revue -code").get_json()["total"] == 0
+    assert _api(client, token, q="revue code type:post").get_json()["counts"] == {"post": 32}
