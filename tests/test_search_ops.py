@@ -88,6 +88,16 @@ def test_rows_applied_but_not_deleted_are_replayed_without_duplicates(app, ana, 
     assert _backend(app).document_count() == 2  # Ana and her post, once each
 
 
+def test_a_post_made_over_http_is_indexed_once_its_response_is_sent(app, client, login, ana):
+    """The author does not wait for the index commit: the server drains after sending the page."""
+    login(ana)
+    response = client.post(f"/people/{ana.handle}/wall", data={"body": "Ornithorynque au bureau"})
+    assert response.status_code in (302, 303)
+    assert _backlog(app) == 1 and _indexed(app, "ornithorynque") == set()
+    response.close()  # what the WSGI server does once the response is sent
+    assert _backlog(app) == 0 and len(_indexed(app, "ornithorynque")) == 1
+
+
 def test_a_busy_writer_leaves_rows_for_the_next_drain_and_never_fails_the_user(app, client, login, ana):
     login(ana)
     with _backend(app).write_lock() as mine:

@@ -12,8 +12,17 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
+        # The user is resolved once per render, on first use: a page asks the policy hundreds of
+        # times (every comment's actions), and each trip through the proxy costs.
+        resolved = []
+
+        def can(action, target=None):
+            if not resolved:
+                resolved.append(current_user._get_current_object())
+            return policy.can(resolved[0], action, target)
+
         return {
-            "can": lambda action, target=None: policy.can(current_user, action, target),
+            "can": can,
             "site": current_app.config["AGORA"]["site"],
             "locale": str(get_locale() or current_app.config["AGORA"]["site"]["default_language"]),
         }

@@ -15,6 +15,9 @@ def register(app):
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.search_cli)
     outbox.install()
+    from agora.search.indexer import drain_later
+
+    app.after_request(drain_later)
     add_hook(app, "bulk.done", _drain_after_bulk)
 
 

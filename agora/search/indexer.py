@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 
-from flask import Flask
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,30 @@ def drain(app: Flask, *, budget: float | None = None, blocking: bool = False) ->
 
 
 def drain_after_commit(app: Flask) -> None:
-    """The after-commit drain: short, never blocking on another writer, never raising."""
+    """The after-commit drain: after the response when in a request, short, never blocking, never raising."""
+    if has_request_context() and app.config.get("SEARCH_DRAIN_AFTER_RESPONSE", True):
+        # The author gets the page without waiting for the index commit; the server drains once
+        # the response is sent. If it never gets there (killed), the next search or drain replays.
+        g.agora_drain_after_response = True
+        return
+    drain_now(app)
+
+
+def drain_later(response):
+    """The `after_request` half of `drain_after_commit`: drain once `response` is sent."""
+    if g.pop("agora_drain_after_response", False):
+        app = current_app._get_current_object()
+
+        def drain_in_context():
+            with app.app_context():
+                drain_now(app)
+
+        response.call_on_close(drain_in_context)
+    return response
+
+
+def drain_now(app: Flask) -> None:
+    """Drain for at most AFTER_COMMIT_BUDGET, never raising."""
     try:
         if backend(app).current_name() is None:
             ensure_index(app)
