@@ -36,6 +36,16 @@ def _block_ids(matcher):
         matcher._next_block()
 
 
+def docs_of(reader, field: str, text):
+    """Segment-local document numbers holding `text` in `field`, deletions included, one by one."""
+    matcher = reader.postings(field, text)
+    for ids in _block_ids(getattr(matcher, "child", matcher)):
+        if isinstance(ids, int):
+            yield ids
+        else:
+            yield from ids
+
+
 def term_docs(reader, field: str, text) -> set[int]:
     """Segment-local document numbers holding `text` in `field`, deletions included (callers remove them)."""
     if (field, text) not in reader:
@@ -129,11 +139,12 @@ def _codes(reader) -> tuple[array, dict[str, int]]:
     scopes: dict[str, int] = {}
     for text in reader.field_terms("scope"):
         number = scopes.setdefault(text, len(scopes))
-        for docnum in term_docs(reader, "scope", text):
+        for docnum in docs_of(reader, "scope", text):
             codes[docnum] = number * 8
     for position, name in enumerate(TYPES, start=1):
-        for docnum in term_docs(reader, "type", name):
-            codes[docnum] += position
+        if ("type", name) in reader:
+            for docnum in docs_of(reader, "type", name):
+                codes[docnum] += position
     return codes, scopes
 
 

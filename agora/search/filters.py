@@ -10,6 +10,7 @@ per (segment, spaces): after a commit, only the new small segments are computed.
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from whoosh.idsets import BitSet, DocIdSet
 
 from agora.core.policy import space_access
 from agora.extensions import db
+from agora.search.counting import docs_of
 from agora.search.models import SearchState
 from agora.search.schema import EVERYONE, scope_of
 from agora.search.sources import open_space_ids
@@ -80,12 +82,20 @@ def scope_for(user, cache: ScopeCache) -> Scope:
     return Scope(everything=False, spaces=cache.open_spaces(scopes_generation()) | access.readable_ids)
 
 
+_AS_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
 class _Segment(BitSet):
     """One segment's allowed documents, with its size counted once (Whoosh's BitSet counts on every len())."""
 
-    def __init__(self, docs: list[int], size: int):
-        super().__init__(docs, size=max(1, size))
-        self.count = len(docs)
+    def __init__(self, mask: bytearray):
+        # Packed at C speed: the mask (one byte per document) read as a binary number, lowest
+        # document in the lowest bit, which is BitSet's layout. No Python object per document.
+        super().__init__(size=8)
+        size = max(1, len(mask))
+        digits = mask.translate(_AS_DIGITS)[::-1] or b"0"
+        self.bits = array("B", int(digits, 2).to_bytes((size + 7) // 8, "little"))
+        self.count = mask.count(1)
 
     def __len__(self):
         return self.count
@@ -120,13 +130,15 @@ class Allowed(DocIdSet):
                 yield offset + docnum
 
 
-def _docs_in(reader, names: list[str]) -> list[int]:
-    # Reading each scope's posting list directly is several times faster than an Or query's matcher.
-    found: set[int] = set()
+def _docs_in(reader, names: list[str], size: int) -> bytearray:
+    # Each scope's posting list read a block at a time: several times faster than an Or query's
+    # matcher, and a byte per document rather than a set of int objects (tens of MB at 1M documents).
+    mask = bytearray(size)
     for name in names:
         if ("scope", name) in reader:
-            found.update(reader.postings("scope", name).all_ids())
-    return sorted(found)
+            for docnum in docs_of(reader, "scope", name):
+                mask[docnum] = 1
+    return mask
 
 
 def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
@@ -140,5 +152,5 @@ def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
         size = reader.doc_count_all()
         segment = reader.segment()  # None for an empty index
         key = (index_name, segment.segid if segment is not None else None, size, scope.spaces)
-        parts.append((offset, cache.docs(key, lambda: _Segment(_docs_in(reader, names), size))))
+        parts.append((offset, cache.docs(key, lambda: _Segment(_docs_in(reader, names, size)))))
     return Allowed(parts)
