@@ -243,3 +243,16 @@ def test_catalogues_compile_and_keep_placeholders(lang):
     problems = [f"{message.id!r}: {'; '.join(map(str, errors))}" for message, errors in catalog.check()]
     assert not problems, "\n".join(problems)
     write_mo(BytesIO(), catalog)
+
+
+def test_template_strings_follow_a_locale_forced_mid_request(app):
+    """Templates cache the catalogue per request; forcing another language (emails) still switches it."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        refresh()
+        assert render_template_string("{{ _('Search') }}") == "Search"
+        with force_locale("fr"):
+            assert render_template_string("{{ _('Search') }}") == "Rechercher"
+        assert render_template_string("{{ _('Search') }}") == "Search"

@@ -1,14 +1,34 @@
 """What every template may use: the policy, dates in the reader's language, the site name."""
-from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask import Flask, current_app, g
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_translations
 from flask_login import current_user
 
 from agora.core import policy
 from agora.core.time import utcnow
 
 
+def _translations():
+    # Flask-Babel resolves context, domain and locale on every string (about 25 us; a post page
+    # has 500 strings). The answer only changes with the locale object, which force_locale swaps.
+    ctx = getattr(g, "_flask_babel", None)
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    known = getattr(ctx, "agora_translations", None)
+    if known is None or known[0] is not locale:
+        known = ctx.agora_translations = (locale, get_translations())
+    return known[1]
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose policy checks and localised formatting to Jinja."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def globals_():
