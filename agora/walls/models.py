@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text, UniqueConstraint,
-                        event, inspect, update)
+                        event, inspect, text, update)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agora.core.time import utcnow
@@ -55,6 +55,9 @@ class Post(db.Model):
         Index("ix_posts_space_created", "space_id", "created_at", "id"),
         Index("ix_posts_shared", "shared_post_id"),
         Index("ix_posts_kind_pinned", "kind", "pinned"),
+        # Pins are few: a partial index finds a space's pins without walking all of its posts.
+        Index("ix_posts_space_pinned", "space_id", "created_at", "id",
+              sqlite_where=text("pinned = 1"), postgresql_where=text("pinned")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

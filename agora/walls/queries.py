@@ -68,13 +68,18 @@ def person_wall(user, person, cursor: str | None = None, limit: int = PAGE_SIZE)
 
 def space_wall(user, space, cursor: str | None = None, limit: int = PAGE_SIZE) -> PostList:
     """Posts on `space`'s wall (the caller has checked "space.view")."""
-    stmt = select(Post).where(Post.space_id == space.id, *readable(user))
+    if not can(user, "space.view", space):
+        return PostList([], None)
+    # Readable as a whole, so no per-row space test: SQLite then walks (space_id, created_at) and stops.
+    stmt = select(Post).where(Post.space_id == space.id, Post.deleted_at.is_(None))
     return page_of(user, stmt, cursor, limit)
 
 
 def pinned_posts(user, space, limit: int = 5) -> PostList:
     """Posts a moderator pinned on `space`'s wall, newest first (shown above the wall's first page)."""
-    stmt = select(Post).where(Post.space_id == space.id, Post.pinned.is_(True), *readable(user))
+    if not can(user, "space.view", space):
+        return PostList([], None)
+    stmt = select(Post).where(Post.space_id == space.id, Post.pinned == True, Post.deleted_at.is_(None))  # noqa: E712 - "= 1" matches the partial index
     pinned = page_of(user, stmt, None, limit)
     pinned.next_cursor = None  # the wall's own pages follow; older pins stay in the wall itself
     return pinned

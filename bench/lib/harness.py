@@ -78,6 +78,8 @@ def prepare(args, env: dict, instance: Path) -> dict:
     """Seed the instance when it has no seed report yet; returns the seed report."""
     seed_file = instance / "seed-report.json"
     if seed_file.exists():
+        # Seeded by an older version: bring the schema up to date (a no-op when it is).
+        flask(env, "db", "upgrade")
         return json.loads(seed_file.read_text())
     people, spaces, posts, comments = SCALES[args.scale]
     print(f"Seeding {people:,} people, {posts:,} posts, {comments:,} comments into {instance} …", flush=True)
@@ -183,11 +185,18 @@ def main(argv=None) -> Path:
         if args.seed_only:
             print(f"Seeded {instance}; measure with: bench/run --backend {args.backend} --instance {instance} --rebuild")
             return instance
-        rebuild_seconds = None
+        rebuild_seconds = rebuild_date = None
+        rebuild_file = instance / "rebuild-report.json"
         if args.rebuild:
             started = time.perf_counter()
             flask(env, "search", "rebuild")
             rebuild_seconds = time.perf_counter() - started
+            rebuild_date = dt.date.today().isoformat()
+            rebuild_file.write_text(json.dumps({"seconds": rebuild_seconds, "date": rebuild_date}))
+        elif rebuild_file.exists():
+            # The index this run searches was built by an earlier --rebuild run: report that time.
+            earlier = json.loads(rebuild_file.read_text())
+            rebuild_seconds, rebuild_date = earlier["seconds"], earlier["date"]
 
         server = Gunicorn(env, args.workers, instance / "gunicorn.log")
         server.start()
@@ -217,6 +226,7 @@ def main(argv=None) -> Path:
             "counts": seed.get("counts", {}), "seed": seed, "rows": {r["name"]: r for r in rows},
             "memory": memory, "searchable": searchable, "db_bytes": db_bytes,
             "index_bytes": directory_size(instance / "search-index"), "rebuild_seconds": rebuild_seconds,
+            "rebuild_date": rebuild_date,
             "machine": report.machine(extra),
             "notes": ["wrk shares the 2 cores with the server: throughput figures include its cost.",
                       "The create-post run publishes real posts (sanitised, indexed through the outbox) on the "
