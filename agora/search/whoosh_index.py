@@ -9,6 +9,8 @@ written with compound=False, so opening and refreshing a searcher costs well und
 from __future__ import annotations
 
 import fcntl
+from bisect import bisect_left
+import heapq
 import os
 import shutil
 import threading
@@ -20,7 +22,8 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.codec.whoosh3 import W3PerDocReader
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
+from whoosh.matching import ReadTooFar
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
 
@@ -32,6 +35,7 @@ from agora.search.query import parse, to_whoosh
 from agora.search.schema import EVERYONE, doc_key, schema, scope_of, to_fields
 
 MAX_TAGS = 8
+DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by one (see _score_directly)
 # A full build keeps each spelling word in this many documents' "words" field: enough for the
 # corrector to rank frequent words first, without a posting per word per document (a third of all).
 WORDS_PER_TERM = 16
@@ -51,6 +55,26 @@ def _cached_column_reader(self, fieldname, column):
 
 
 W3PerDocReader._cached_reader = _cached_column_reader
+
+
+def _skip_to(self, targetid):
+    # Whoosh 2.7 steps through a posting block one id at a time to reach a target; the ids are
+    # sorted, so a bisection lands there at once. Intersections (filters, phrases) jump a lot.
+    if not self.is_active():
+        raise ReadTooFar
+    if targetid <= self.id():
+        return
+    if targetid > self.block_max_id():
+        self._skip_to_block(lambda: targetid > self.block_max_id())
+        if not self.is_active():
+            return
+    if self._ids is None:
+        self._read_ids()
+    # The block's maximum is at least targetid here, so the position stays inside the block.
+    self._i = bisect_left(self._ids, targetid, self._i)
+
+
+W3LeafMatcher.skip_to = _skip_to
 # BM25F normalises a field's score by its length against the average over *all* documents; short
 # fields that most documents lack (skills, names) would be punished for existing. No length
 # normalisation there, so a skill outranks a word in passing, as the field boosts intend.
@@ -262,6 +286,7 @@ class WhooshBackend(SearchBackend):
         counts = found.counts
         if kind and kind != parsed.type:
             query = to_whoosh(parsed, space_id_for, doc_type=kind)
+        direct = found.docs is not None and len(found.docs) <= DIRECT_SCORING_MAX and order != "date"
         if found.docs is not None and _has_phrase(query):
             # Whoosh checks positions posting by posting; the matches are known (and cached) already,
             # so rank them by their words instead: the same documents, a small filter, no position walk.
@@ -275,14 +300,21 @@ class WhooshBackend(SearchBackend):
         items = []
         # A page past the end shows nothing rather than repeating the last page.
         if total and (page - 1) * per_page < total:
-            results = searcher.search(query, limit=page * per_page, filter=allowed, terms=False, **sort)
-            for hit in results[(page - 1) * per_page:page * per_page]:
+            if direct:
+                # Few matches, known already: score exactly those, each by jumping to it, instead of
+                # intersecting whole posting lists (a space or author filter on a common word).
+                ranked = _score_directly(searcher, query, found.docs, page * per_page)
+            else:
+                results = searcher.search(query, limit=page * per_page, filter=allowed, terms=False, **sort)
+                ranked = [(hit.score, hit.docnum, hit) for hit in results]
+            for score, docnum, hit in ranked[(page - 1) * per_page:page * per_page]:
+                hit = hit if hit is not None else searcher.stored_fields(docnum)
                 items.append(Hit(type=hit["type"], id=hit["doc_id"], url=hit.get("url", ""),
                                  title=hit.get("title", ""), body=hit.get("body", ""), skills=hit.get("skills", ""),
                                  extra=hit.get("extra", ""), author_handle=hit.get("author_handle"),
                                  author_name=hit.get("author_name"), space_slug=hit.get("space_slug"),
                                  space_name=hit.get("space_name"), created=hit.get("created"),
-                                 score=hit.score or 0.0))
+                                 score=score or 0.0))
         return Hits(total=total, counts=counts, items=items, tags=tags)
 
     @staticmethod
@@ -352,3 +384,31 @@ def _rarest_words(q: wq.Query, searcher) -> wq.Query:
         word = min(q.words, key=lambda w: searcher.doc_frequency(q.fieldname, w))
         return wq.Term(q.fieldname, word, boost=q.boost)
     return q.apply(lambda child: _rarest_words(child, searcher))
+
+
+def _score_directly(searcher, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, int, None]]:
+    """The best `limit` of `docs` (global numbers, all matching `q`) by `q`'s score, best first.
+
+    The same matchers, weighting and index-wide statistics as `searcher.search`, so the same
+    scores; each matcher only jumps from one known document to the next.
+    """
+    context = searcher.context()
+    scored: list[tuple[float, int]] = []
+    ordered = sorted(docs)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.doc_count_all()
+        local = [d - offset for d in ordered if offset <= d < end]
+        if not local:
+            continue
+        matcher = q.matcher(leaf, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                scored.append((-matcher.score(), offset + docnum))
+    # Ties in document order, as Whoosh's collector breaks them.
+    return [(-score, docnum, None) for score, docnum in heapq.nsmallest(limit, scored)]
