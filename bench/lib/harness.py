@@ -94,6 +94,29 @@ def prepare(args, env: dict, instance: Path) -> dict:
     return json.loads(seed_file.read_text())
 
 
+PYTHON_APP = "from agora import create_app\nfrom agora.extensions import db\napp = create_app()\n"
+
+
+def last_post_id(env: dict) -> int:
+    """The newest post id: posts above it after the run are the benchmark's own."""
+    code = PYTHON_APP + ("from agora.walls.models import Post\nwith app.app_context():\n"
+                         "    print(db.session.scalar(db.select(db.func.max(Post.id))) or 0)\n")
+    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+def remove_posts_after(env: dict, post_id: int) -> None:
+    """Delete the posts the run created (and their index documents), leaving the instance as seeded."""
+    code = PYTHON_APP + (
+        "from agora.walls.models import Post\nwith app.app_context():\n"
+        f"    posts = db.session.scalars(db.select(Post).where(Post.id > {int(post_id)})).all()\n"
+        "    for post in posts:\n        db.session.delete(post)\n    db.session.commit()\n"
+        "    print(f'Removed {len(posts)} benchmark posts.')\n")
+    subprocess.run([str(VENV_BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True)
+    flask(env, "search", "drain")
+
+
 def targets(manifest: dict, search: bool) -> list[dict]:
     """What to measure: (name, label, kind, path), all readable by the benchmark's reader."""
     quote = urllib.parse.quote
@@ -147,7 +170,8 @@ def measure(args, base: str, client: load.Client, rows: list[dict]) -> None:
                 continue
             post = None
             if row["method"] == "POST":
-                post = {"token": token, "path": row["path"], "words": "projet+%23bench+mise+en+production"}
+                # Words no measured query looks for: the posts made here must not change later rows.
+                post = {"token": token, "path": row["path"], "words": "note+de+suivi+%23bench"}
             cmd, script = load.wrk_command(base + row["path"], connections=connections, threads=threads,
                                            duration=args.duration, cookie=cookie, post=post)
             jobs.append((row["name"], cmd, script, connections))
@@ -198,6 +222,7 @@ def main(argv=None) -> Path:
             earlier = json.loads(rebuild_file.read_text())
             rebuild_seconds, rebuild_date = earlier["seconds"], earlier["date"]
 
+        before_run = last_post_id(env)
         server = Gunicorn(env, args.workers, instance / "gunicorn.log")
         server.start()
         client = load.Client(server.base)
@@ -211,6 +236,7 @@ def main(argv=None) -> Path:
             searchable = load.searchable_within(client, f"/people/{manifest['reader_handle']}/wall", args.trials)
         memory = server.memory()
         server.stop()
+        remove_posts_after(env, before_run)
 
         db_bytes = pg.database_size() if pg else sum(
             p.stat().st_size for p in instance.glob("agora.db*") if p.is_file())
@@ -230,7 +256,7 @@ def main(argv=None) -> Path:
             "machine": report.machine(extra),
             "notes": ["wrk shares the 2 cores with the server: throughput figures include its cost.",
                       "The create-post run publishes real posts (sanitised, indexed through the outbox) on the "
-                      "reader's wall; later runs on the same instance see them."]
+                      "reader's wall; they are deleted (and leave the index) when the run ends."]
                      + (["Figures from --parallel runs are meaningless (smoke test)."] if args.parallel else []),
         }
         report.write(path, data)
