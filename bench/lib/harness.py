@@ -60,6 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "builds the index and measures)")
     parser.add_argument("--pg-dir", type=Path, help="PostgreSQL cluster folder (default: <instance>/postgres, "
                         "or /var/tmp/agora-bench-pg-* when the postgres user cannot reach the instance)")
+    parser.add_argument("--appendix", type=Path, help="Markdown file appended to the results (e.g. an "
+                        "engineering log: what was profiled and changed, before and after)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="results folder")
     parser.add_argument("--parallel", action="store_true",
                         help="smoke test only: run the wrk runs of each phase at once (figures meaningless)")
@@ -253,6 +255,7 @@ def main(argv=None) -> Path:
             "memory": memory, "searchable": searchable, "db_bytes": db_bytes,
             "index_bytes": directory_size(instance / "search-index"), "rebuild_seconds": rebuild_seconds,
             "rebuild_date": rebuild_date,
+            "appendix": args.appendix.read_text(encoding="utf-8") if args.appendix else None,
             "machine": report.machine(extra),
             "notes": ["wrk shares the 2 cores with the server: throughput figures include its cost.",
                       "The create-post run publishes real posts (sanitised, indexed through the outbox) on the "
