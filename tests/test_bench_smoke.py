@@ -54,3 +54,10 @@ def test_bench_run_writes_every_row(backend, tmp_path):
     if searched:
         assert data["searchable"] and data["searchable"][0] is not None
         assert "New post searchable after" in text
+    # The run deletes the posts it published: the next run measures the same data.
+    assert "Removed " in result.stdout and "benchmark posts" in result.stdout
+    if backend == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "instance" / "agora.db") as connection:
+            assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == 200

@@ -15,6 +15,17 @@ def ids_on(page_html):
     return [int(i) for i in re.findall(r'id="post-(\d+)"', page_html)]
 
 
+def every_page(client, url):
+    """Post ids on `url` and every page after it, following the "next" links."""
+    seen = []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += ids_on(page)
+        match = re.search(r'href="([^"]*\?cursor=[^"]+)" rel="next"', page)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    return seen
+
+
 def test_feed_collects_every_route_once_newest_first(client, login, people):
     from agora.follows.services import follow
     from agora.spaces.services import create_space
@@ -63,13 +74,7 @@ def test_keyset_pages_have_no_gaps_or_duplicates(client, login, people, app):
     ana = people[0]
     made = [create_post(ana, person=ana, body=f"post {i}").id for i in range(45)]
     login(ana)
-    seen, url = [], "/"
-    while url:
-        page = client.get(url).get_data(as_text=True)
-        seen += ids_on(page)
-        match = re.search(r'href="(/\?cursor=[^"]+)" rel="next"', page)
-        url = match.group(1).replace("&amp;", "&") if match else None
-    assert seen == sorted(made, reverse=True)
+    assert every_page(client, "/") == sorted(made, reverse=True)
 
 
 def test_invalid_cursor_is_a_friendly_400(client, login, people):
@@ -196,12 +201,7 @@ def test_pages_merge_every_route_in_order_without_gaps(client, login, people, ap
     db.session.add(secret)
     db.session.commit()
     login(ana)
-    seen, url = [], "/"
-    while url:
-        page = client.get(url).get_data(as_text=True)
-        seen += ids_on(page)
-        match = re.search(r'href="(/\?cursor=[^"]+)" rel="next"', page)
-        url = match.group(1).replace("&amp;", "&") if match else None
+    seen = every_page(client, "/")
     want = [p.id for p in sorted(expected, key=lambda p: (p.created_at, p.id), reverse=True)]
     assert seen == want
     assert secret.id not in seen and not set(seen) & {p.id for p in hidden}
@@ -214,10 +214,4 @@ def test_tag_page_pages_in_order(client, login, people):
     made = [create_post(ana if i % 2 else bob, person=ana, body=f"#Lancement {i}").id for i in range(27)]
     create_post(bob, person=bob, body="#autre")
     login(ana)
-    seen, url = [], "/tags/lancement"
-    while url:
-        page = client.get(url).get_data(as_text=True)
-        seen += ids_on(page)
-        match = re.search(r'href="(/tags/lancement\?cursor=[^"]+)" rel="next"', page)
-        url = match.group(1).replace("&amp;", "&") if match else None
-    assert seen == sorted(made, reverse=True)
+    assert every_page(client, "/tags/lancement") == sorted(made, reverse=True)

@@ -88,7 +88,7 @@ def query_docs(q: wq.Query, leaf_searcher) -> set[int]:
     return set(q.docs(leaf_searcher))
 
 
-class _Lru:
+class Lru:
     """A thread-safe LRU bounded by entries and by the total `weight` of its values."""
 
     def __init__(self, size: int, budget: int | None = None, weight=lambda value: 0):
@@ -122,8 +122,8 @@ class CodeCache:
     """
 
     def __init__(self):
-        self._codes = _Lru(SEGMENTS_CACHED)
-        self._matches = _Lru(MATCHES_CACHED, KEPT_BUDGET, lambda found: len(found[1] or ()))
+        self._codes = Lru(SEGMENTS_CACHED)
+        self._matches = Lru(MATCHES_CACHED, KEPT_BUDGET, lambda found: len(found[1] or ()))
 
     def codes(self, key, reader) -> tuple[array, dict[str, int]]:
         return self._codes.get(key, lambda: _codes(reader))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from whoosh.idsets import BitSet, DocIdSet
 
 from agora.core.policy import space_access
 from agora.extensions import db
-from agora.search.counting import docs_of
+from agora.search.counting import Lru, docs_of
 from agora.search.models import SearchState
 from agora.search.schema import EVERYONE, scope_of
 from agora.search.sources import open_space_ids
@@ -45,7 +44,7 @@ class ScopeCache:
     def __init__(self):
         self._lock = threading.Lock()
         self._open: tuple[int, frozenset] | None = None
-        self._docs: OrderedDict = OrderedDict()
+        self._docs = Lru(CACHE_SIZE)
 
     def open_spaces(self, generation: int) -> frozenset:
         with self._lock:
@@ -57,16 +56,7 @@ class ScopeCache:
         return found
 
     def docs(self, key, compute):
-        with self._lock:
-            if key in self._docs:
-                self._docs.move_to_end(key)
-                return self._docs[key]
-        found = compute()
-        with self._lock:
-            self._docs[key] = found
-            while len(self._docs) > CACHE_SIZE:
-                self._docs.popitem(last=False)
-        return found
+        return self._docs.get(key, compute)
 
 
 def scopes_generation() -> int:
