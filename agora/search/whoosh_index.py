@@ -21,7 +21,6 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
 from whoosh.matching import ReadTooFar
 from whoosh.index import LockError
