@@ -114,7 +114,12 @@ def remove_posts_after(env: dict, post_id: int) -> None:
         "from agora.walls.models import Post\nwith app.app_context():\n"
         f"    posts = db.session.scalars(db.select(Post).where(Post.id > {int(post_id)})).all()\n"
         "    for post in posts:\n        db.session.delete(post)\n    db.session.commit()\n"
-        "    print(f'Removed {len(posts)} benchmark posts.')\n")
+        "    print(f'Removed {len(posts)} benchmark posts.')\n"
+        # PostgreSQL keeps the deleted rows' index entries until a vacuum: without one the next run's
+        # reader walks a thousand dead entries at the top of their own posts (SQLite drops them at once).
+        "    if db.engine.dialect.name == 'postgresql':\n"
+        "        with db.engine.connect().execution_options(isolation_level='AUTOCOMMIT') as connection:\n"
+        "            connection.exec_driver_sql('VACUUM ANALYZE posts, post_hashtags, reactions, mentions')\n")
     subprocess.run([str(VENV_BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True)
     flask(env, "search", "drain")
 
