@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from agora.core.pagination import Page, keyset
@@ -21,11 +21,11 @@ MAX_PAGE_SIZE = 100
 
 def post_options() -> list:
     """Eager loads for rendering posts: walls, spaces, attachments and the shared original."""
-    # Many-to-one ends ride along as joins (one query fewer each, which counts on a networked
-    # database); collections and the shared original stay separate queries.
+    # Separate queries, not joins: PostgreSQL plans every request afresh, and each join beside the
+    # author's three costs it more than the round trip it saves (measured: every page slower).
     return [
-        joinedload(Post.space),
-        joinedload(Post.wall_user),
+        selectinload(Post.space),
+        selectinload(Post.wall_user),
         selectinload(Post.attachments),
         selectinload(Post.shared_post).options(selectinload(Post.space), selectinload(Post.attachments)),
     ]
