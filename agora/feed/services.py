@@ -42,14 +42,14 @@ def routes(user) -> Routes:
     followed: dict[str, set[int]] = {"person": set(), "space": set(), "hashtag": set()}
     access = space_access(user)
     spaces = set(access.member_ids)
-    for target_type, target_id, visibility in db.session.execute(
-            select(Follow.target_type, Follow.target_id, Space.visibility)
+    for target_type, target_id, space in db.session.execute(
+            select(Follow.target_type, Follow.target_id, Space)
             .outerjoin(Space, and_(Follow.target_type == "space", Space.id == Follow.target_id))
             .where(Follow.user_id == user.id)):
         if target_type != "space":
             followed.setdefault(target_type, set()).add(target_id)
-        # Following a closed space one has left gives nothing; open ones are read by everyone.
-        elif access.every or visibility == "open" or target_id in access.readable_ids:
+        # Following a closed space one has left gives nothing: the policy's own test decides.
+        elif space is not None and access.reads(space):
             spaces.add(target_id)
     return Routes(sorted(followed["person"] - {user.id}), sorted(spaces), sorted(followed["hashtag"]))
 

@@ -24,10 +24,15 @@ KEEP_DOCS = 20_000  # matching documents kept with a cached count, when fewer (f
 KEPT_BUDGET = 200_000  # documents kept across the whole cache: about 12 MB per process
 
 
-def _block_ids(matcher):
-    """The ids of a fresh leaf matcher, a block at a time (Whoosh's own all_ids() goes one by one)."""
+def _blocks(reader, field: str, text):
+    """Segment-local document numbers holding `text` in `field`, a posting block at a time, deletions included.
+
+    Whoosh's own all_ids() goes one id at a time; callers remove deletions once per segment instead.
+    """
+    matcher = reader.postings(field, text)
+    matcher = getattr(matcher, "child", matcher)  # unwrap the deletions filter
     if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_next_block"):
-        yield from matcher.all_ids()  # another codec: slower, still exact
+        yield list(matcher.all_ids())  # another codec: slower, still exact
         return
     while matcher.is_active():
         if matcher._ids is None:
@@ -38,25 +43,15 @@ def _block_ids(matcher):
 
 def docs_of(reader, field: str, text):
     """Segment-local document numbers holding `text` in `field`, deletions included, one by one."""
-    matcher = reader.postings(field, text)
-    for ids in _block_ids(getattr(matcher, "child", matcher)):
-        if isinstance(ids, int):
-            yield ids
-        else:
-            yield from ids
+    for ids in _blocks(reader, field, text):
+        yield from ids
 
 
 def term_docs(reader, field: str, text) -> set[int]:
     """Segment-local document numbers holding `text` in `field`, deletions included (callers remove them)."""
-    if (field, text) not in reader:
-        return set()
-    matcher = reader.postings(field, text)
-    matcher = getattr(matcher, "child", matcher)  # the deletions filter: removed once per segment instead
     found: set[int] = set()
-    for ids in _block_ids(matcher):
-        if isinstance(ids, int):
-            found.add(ids)
-        else:
+    if (field, text) in reader:
+        for ids in _blocks(reader, field, text):
             found.update(ids)
     return found
 
