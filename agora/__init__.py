@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from agora import config as agora_config
-from agora.extensions import babel, csrf, db, limiter, login_manager, migrate
+from agora.extensions import babel, csrf, db, init_migrations, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -27,7 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(flask_overrides)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    if not app.config["AGORA_SERVE_ONLY"]:
+        init_migrations(app, str(PACKAGE_DIR / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

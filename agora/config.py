@@ -333,6 +333,8 @@ def flask_settings(settings: dict, instance: Path, package_dir: Path) -> dict:
         RATELIMIT_STORAGE_URI=settings["limits"]["storage_uri"],
         RATELIMIT_HEADERS_ENABLED=True,
         JSON_SORT_KEYS=False,
+        # Set by gunicorn.conf.py in web workers, which need no `flask db` commands.
+        AGORA_SERVE_ONLY=os.environ.get("AGORA_SERVE_ONLY") == "1",
     )
 
 

@@ -3,7 +3,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -19,11 +18,18 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def init_migrations(app, directory: str) -> None:
+    """Flask-Migrate's `flask db` commands and Alembic, for the CLI and tests."""
+    # Imported here: web workers never migrate, and Alembic would cost each of them about 11 MB.
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=directory, render_as_batch=True)
 
 
 @event.listens_for(Engine, "connect")

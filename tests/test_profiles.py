@@ -172,3 +172,22 @@ def test_activity_hooks_fill_the_recent_activity_section(app, client, login, peo
     login(people["other"])
     page = client.get("/people/olga").get_data(as_text=True)
     assert "<p>by olga for otto</p>" in page
+
+
+def test_org_chart_survives_a_manager_cycle_already_in_the_data(client, login, make_user):
+    """Imported or legacy data may hold a cycle the service would refuse: the page shows each manager once."""
+    from agora.extensions import db
+    from agora.profiles.models import Profile
+    from agora.profiles.services import assign_org
+    a, b, c = (make_user(f"{x}@example.com", name=f"Chief {x.upper()}") for x in "abc")
+    assign_org(b, manager=a)
+    assign_org(c, manager=b)
+    db.session.execute(db.update(Profile).where(Profile.user_id == a.id).values(manager_id=c.id))
+    db.session.commit()
+    login(a)
+    page = client.get("/people/c")
+    assert page.status_code == 200
+    org = page.get_data(as_text=True)
+    org = org[org.index('id="org-heading"'):org.index('id="activity-heading"')]
+    managers = org[:org.index("</ol>")]
+    assert managers.count("Chief A") == 1 and managers.count("Chief B") == 1

@@ -14,7 +14,7 @@ from agora.follows.models import Follow
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_ids
 from agora.walls.models import Post, post_hashtags
-from agora.walls.queries import MAX_PAGE_SIZE, PAGE_SIZE, PostList, page_of, post_options, readable
+from agora.walls.queries import MAX_PAGE_SIZE, PAGE_SIZE, PostList, attach_walls, page_of, post_options, readable
 from agora.walls.reactions import summarise
 
 MAX_PINNED = 5
@@ -126,9 +126,9 @@ def home_feed(user, cursor: str | None = None, limit: int = PAGE_SIZE, since: st
     posts = page_of(user, select(Post).where(Post.id.in_(list(db.session.scalars(ids)))), cursor, limit)
     pinned: list[Post] = []
     if not cursor:
-        pinned = list(db.session.scalars(select(Post).where(*readable(user), _pinned_announcement())
-                                         .options(*post_options())
-                                         .order_by(Post.created_at.desc(), Post.id.desc()).limit(MAX_PINNED)))
+        pinned = attach_walls(list(db.session.scalars(
+            select(Post).where(*readable(user), _pinned_announcement()).options(*post_options())
+            .order_by(Post.created_at.desc(), Post.id.desc()).limit(MAX_PINNED))))
         if pinned:
             more = summarise(user, post_ids=[p.id for p in pinned])
             posts.reactions.counts.update(more.counts)

@@ -67,23 +67,34 @@ def get_department(name: str) -> Department:
     return dept
 
 
-def manager_chain_ids(user_id: int, limit: int = MAX_CHAIN) -> list[int]:
-    """Ids of `user_id`'s managers, nearest first, in one recursive query."""
+def _chain(user_id: int, limit: int):
+    # (uid, depth) of each manager above `user_id`, nearest first; the depth bounds a cycle in the data.
     start = (select(Profile.manager_id.label("uid"), literal(1).label("depth"))
              .where(Profile.user_id == user_id, Profile.manager_id.is_not(None))
              .cte("chain", recursive=True))
     up = aliased(Profile)
-    chain = start.union_all(
+    return start.union_all(
         select(up.manager_id, start.c.depth + 1)
         .where(up.user_id == start.c.uid, up.manager_id.is_not(None), start.c.depth < limit)
     )
-    rows = db.session.execute(select(chain.c.uid, chain.c.depth).order_by(chain.c.depth)).all()
-    ids: list[int] = []
-    for uid, _depth in rows:
-        if uid in ids:  # a cycle already in the data: stop at the first repeat
+
+
+def _until_repeat(pairs) -> list:
+    # A cycle already in the data: stop at the first repeat.
+    seen, out = set(), []
+    for key, value in pairs:
+        if key in seen:
             break
-        ids.append(uid)
-    return ids
+        seen.add(key)
+        out.append(value)
+    return out
+
+
+def manager_chain_ids(user_id: int, limit: int = MAX_CHAIN) -> list[int]:
+    """Ids of `user_id`'s managers, nearest first, in one recursive query."""
+    chain = _chain(user_id, limit)
+    rows = db.session.execute(select(chain.c.uid, chain.c.depth).order_by(chain.c.depth)).all()
+    return _until_repeat((uid, uid) for uid, _depth in rows)
 
 
 def assign_org(person: User, *, title: str | None = None, department: str | None = None,
@@ -248,10 +259,11 @@ class OrgChart:
 
 
 def org_chart(person: User) -> OrgChart:
-    """The management chain above `person` and their direct reports, in three queries whatever the depth."""
-    ids = manager_chain_ids(person.id)
-    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    managers = [by_id[i] for i in reversed(ids) if i in by_id]
+    """The management chain above `person` and their direct reports, in two queries whatever the depth."""
+    chain = _chain(person.id, MAX_CHAIN)
+    rows = db.session.execute(select(User, chain.c.depth).join(chain, chain.c.uid == User.id)
+                              .order_by(chain.c.depth)).all()
+    managers = list(reversed(_until_repeat((u.id, u) for u, _depth in rows)))
     reports = list(db.session.scalars(
         select(User).join(Profile, Profile.user_id == User.id)
         .where(Profile.manager_id == person.id, User.active.is_(True))

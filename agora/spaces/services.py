@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from agora.core.errors import Conflict, NotFound, ValidationError
@@ -29,16 +29,21 @@ def member_space_ids(user) -> Select:
 
 def space_roles(user, hr_slugs: list[str]) -> dict[str, set[int]]:
     """The "space.roles" hook: ids of the spaces `user` is member, moderator of, or suspended in."""
-    member, moderator = set(), set()
-    for space_id, role in db.session.execute(
-            select(Membership.space_id, Membership.role).where(Membership.user_id == user.id)):
-        member.add(space_id)
-        if role == "moderator":
-            moderator.add(space_id)
+    # One round trip for every page a signed-in person opens: memberships, HR's spaces and suspensions.
+    parts = [select(Membership.space_id, Membership.role).where(Membership.user_id == user.id),
+             select(Suspension.space_id, literal("suspended")).where(
+                 Suspension.user_id == user.id, Suspension.until > utcnow(), Suspension.lifted_at.is_(None))]
     if hr_slugs:
-        moderator |= set(db.session.scalars(select(Space.id).where(Space.slug.in_(hr_slugs))))
-    suspended = set(db.session.scalars(select(Suspension.space_id).where(
-        Suspension.user_id == user.id, Suspension.until > utcnow(), Suspension.lifted_at.is_(None))))
+        parts.append(select(Space.id, literal("hr")).where(Space.slug.in_(hr_slugs)))
+    member, moderator, suspended = set(), set(), set()
+    for space_id, role in db.session.execute(union_all(*parts)):
+        if role == "suspended":
+            suspended.add(space_id)
+            continue
+        if role != "hr":
+            member.add(space_id)
+        if role in ("moderator", "hr"):
+            moderator.add(space_id)
     return {"member": member, "moderator": moderator, "suspended": suspended}
 
 
