@@ -39,7 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     from agora.core.errors import register_error_handlers
     from agora.core.security import register_security_headers
     from agora.core.templating import register_template_helpers
+    from agora.core.transactions import register_transaction_end
     register_error_handlers(app)
+    register_transaction_end(app, db)  # after the error handlers' teardown, so it runs before it
     register_security_headers(app)
     register_template_helpers(app)
 
