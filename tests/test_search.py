@@ -369,3 +369,31 @@ def test_known_matches_rank_as_whoosh_ranks_them(app, client, world, token, monk
     shortcut = ranked()
     monkeypatch.setattr(whoosh_index, "DIRECT_SCORING_MAX", 0)
     assert shortcut[1] and ranked() == shortcut
+
+
+def test_the_posting_block_cache_changes_speed_not_results(app, client, world, token, monkeypatch):
+    """Decoded posting blocks are kept per file and offset: after writes, merges and deletions the
+    answers are those of reading every block from disk."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from agora.search import whoosh_patches
+    from agora.walls.services import create_post, delete_post
+
+    queries = ["inventaire", "inventaire author:@bob", '"revue annuelle"', "inventaire -urgent", "revue OR stock"]
+
+    def answers():
+        return [(data["total"], [(r["type"], r["id"]) for r in data["results"]])
+                for data in (_api(client, token, q=q).get_json() for q in queries)]
+
+    posts = [create_post(world["bob"], person=world["ana"], body=f"inventaire {'stock ' * (i % 5)} revue annuelle")
+             for i in range(12)]
+    answers()
+    assert whoosh_patches._blocks._items, "the searches went through the block cache"
+    for i in range(12):  # new segments, merges that rewrite files, deletions
+        create_post(world["ana"], person=world["ana"], body=f"inventaire urgent {'x ' * i}")
+    delete_post(world["bob"], posts[0])
+    cached = answers()
+    monkeypatch.setattr(W3LeafMatcher, "_read_ids", whoosh_patches._read_ids_from_disk)
+    monkeypatch.setattr(W3LeafMatcher, "_read_weights", whoosh_patches._read_weights_from_disk)
+    assert answers() == cached
+    assert cached[0][0] == 23

@@ -34,6 +34,7 @@ def _blocks(reader, field: str, text):
     if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_next_block"):
         yield list(matcher.all_ids())  # another codec: slower, still exact
         return
+    matcher.bulk = True  # read every block once: not worth keeping in the block cache (whoosh_patches)
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()

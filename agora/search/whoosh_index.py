@@ -9,7 +9,6 @@ written with compound=False, so opening and refreshing a searcher costs well und
 from __future__ import annotations
 
 import fcntl
-from bisect import bisect_left
 import heapq
 import os
 import shutil
@@ -21,8 +20,6 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
-from whoosh.matching import ReadTooFar
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
 
@@ -32,6 +29,7 @@ from agora.search.counting import CodeCache, matches
 from agora.search.filters import ScopeCache, whoosh_filter
 from agora.search.query import parse, to_whoosh
 from agora.search.schema import EVERYONE, doc_key, schema, scope_of, to_fields
+from agora.search.whoosh_patches import patch_whoosh
 
 MAX_TAGS = 8
 DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by one (see _score_directly)
@@ -40,40 +38,7 @@ DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by on
 WORDS_PER_TERM = 16
 BUILD_MEMORY_MB = 1024  # per indexing process: postings sorted in memory rather than spilled and merged
 
-
-def _cached_column_reader(self, fieldname, column):
-    # Whoosh 2.7's per-document reader caches found columns but not missing ones, so every posting
-    # of a field without lengths (ID, KEYWORD) stats the disk while a segment is written: a tenth
-    # of indexing time. Same lookups, cached either way.
-    try:
-        return self._readers[fieldname]
-    except KeyError:
-        reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
-        self._readers[fieldname] = reader
-        return reader
-
-
-W3PerDocReader._cached_reader = _cached_column_reader
-
-
-def _skip_to(self, targetid):
-    # Whoosh 2.7 steps through a posting block one id at a time to reach a target; the ids are
-    # sorted, so a bisection lands there at once. Intersections (filters, phrases) jump a lot.
-    if not self.is_active():
-        raise ReadTooFar
-    if targetid <= self.id():
-        return
-    if targetid > self.block_max_id():
-        self._skip_to_block(lambda: targetid > self.block_max_id())
-        if not self.is_active():
-            return
-    if self._ids is None:
-        self._read_ids()
-    # The block's maximum is at least targetid here, so the position stays inside the block.
-    self._i = bisect_left(self._ids, targetid, self._i)
-
-
-W3LeafMatcher.skip_to = _skip_to
+patch_whoosh()
 # BM25F normalises a field's score by its length against the average over *all* documents; short
 # fields that most documents lack (skills, names) would be punished for existing. No length
 # normalisation there, so a skill outranks a word in passing, as the field boosts intend.
