@@ -215,3 +215,48 @@ def test_tag_page_pages_in_order(client, login, people):
     create_post(bob, person=bob, body="#autre")
     login(ana)
     assert every_page(client, "/tags/lancement") == sorted(made, reverse=True)
+
+
+@pytest.mark.parametrize("space_branches", [120, 1])
+def test_readers_with_the_same_kind_of_routes_each_get_their_own_feed(client, login, people, monkeypatch,
+                                                                      space_branches):
+    """The feed's statement is built once per shape of routes and reused: each reader's own ids fill it."""
+    from agora.feed import services as feed
+    from agora.follows.services import follow
+    from agora.spaces.models import Membership
+    from agora.spaces.services import create_space
+    from agora.walls.services import create_post
+
+    # 1: past one followed space, all of them go into one IN list instead of a branch each.
+    monkeypatch.setattr(feed, "MAX_SPACE_BRANCHES", space_branches)
+    ana, bob, chloe, dan = people
+    spaces = {n: create_space(n, n.title()) for n in ("alpha", "beta", "gamma", "delta")}
+    closed = {n: create_space(n, n.title(), visibility="closed") for n in ("ana-team", "bob-team")}
+    db.session.add_all([Membership(space_id=closed[team].id, user_id=who.id, role="member")
+                        for team, who in (("ana-team", ana), ("ana-team", chloe), ("bob-team", bob), ("bob-team", dan))])
+    db.session.commit()
+    routes = {ana: ("alpha", "beta", "chloe", "rouge"), bob: ("gamma", "delta", "dan", "vert")}
+    for reader, (first, second, person, tag) in routes.items():
+        follow(reader, "space", first)
+        follow(reader, "space", second)
+        follow(reader, "person", person)
+        follow(reader, "hashtag", tag)
+    posts = {
+        ana: [create_post(chloe, space=spaces["alpha"], body="in alpha"),
+              create_post(chloe, space=spaces["beta"], body="in beta"),
+              create_post(chloe, person=chloe, body="chloe speaks"),
+              create_post(bob, person=bob, body="about #rouge"),
+              create_post(chloe, space=closed["ana-team"], body="ana's team")],
+        bob: [create_post(dan, space=spaces["gamma"], body="in gamma"),
+              create_post(dan, space=spaces["delta"], body="in delta"),
+              create_post(dan, person=dan, body="dan speaks"),
+              create_post(ana, person=ana, body="about #vert"),
+              create_post(dan, space=closed["bob-team"], body="bob's team")],
+    }
+    for reader, other in ((ana, bob), (bob, ana)):
+        login(reader)
+        shown = set(ids_on(client.get("/").get_data(as_text=True)))
+        assert {p.id for p in posts[reader]} <= shown
+        # The other reader's routes do not leak in, nor their closed team's posts.
+        assert not shown & {p.id for p in posts[other] if p.author_id != reader.id}
+        client.post("/logout")

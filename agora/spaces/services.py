@@ -49,22 +49,32 @@ def space_roles(user, hr_slugs: list[str]) -> dict[str, set[int]]:
 
 def readable_space_ids(user) -> Select:
     """Ids of the spaces `user` may read: the SQL form of the policy's "space.view" (from its SpaceAccess)."""
-    return _space_ids(user, Space.visibility == "open")
+    form, ids = readable_space_form(user)
+    return space_ids_sql(form, sorted(ids), Space.visibility == "open")
 
 
 def seeable_space_ids(user) -> Select:
     """Ids of the spaces `user` may know of: the SQL form of the policy's "space.see"."""
-    return _space_ids(user, Space.visibility != "secret")
+    form, ids = readable_space_form(user)
+    return space_ids_sql(form, sorted(ids), Space.visibility != "secret")
 
 
-def _space_ids(user, for_everyone) -> Select:
+def readable_space_form(user) -> tuple[str, frozenset]:
+    """How `user`'s readable spaces are written: "every" space, the "open" ones, or open plus these "ids"."""
     # Spaces every colleague gets by visibility, plus those this reader's SpaceAccess adds.
     access = space_access(user)
     if access.every:
+        return "every", frozenset()
+    return ("ids", access.readable_ids) if access.readable_ids else ("open", frozenset())
+
+
+def space_ids_sql(form: str, ids, for_everyone) -> Select:
+    """The space ids of a `readable_space_form`; `ids` may be an expanding bind parameter (cached statements)."""
+    if form == "every":
         return select(Space.id)
-    if not access.readable_ids:
+    if form == "open":
         return select(Space.id).where(for_everyone)
-    return select(Space.id).where(or_(for_everyone, Space.id.in_(sorted(access.readable_ids))))
+    return select(Space.id).where(or_(for_everyone, Space.id.in_(ids)))
 
 
 def find_space(slug: str) -> Space | None:
