@@ -256,3 +256,38 @@ def test_template_strings_follow_a_locale_forced_mid_request(app):
         with force_locale("fr"):
             assert render_template_string("{{ _('Search') }}") == "Rechercher"
         assert render_template_string("{{ _('Search') }}") == "Search"
+
+
+def test_template_strings_escape_their_values_and_keep_percent_signs(app):
+    """`_()` in templates: values are escaped, "%%" is a percent sign, {% trans %} blocks translate too."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        refresh()
+        page = render_template_string("{{ _('Post by %(name)s', name=who) }}|{{ _('100%%') }}|"
+                                      "{% trans %}Search{% endtrans %}", who="<b>Zoé</b>")
+        assert page == "Post by &lt;b&gt;Zoé&lt;/b&gt;|100%|Search"
+        with force_locale("fr"):
+            assert render_template_string("{% trans %}Search{% endtrans %}|{{ gettext('Search') }}") == \
+                "Rechercher|Rechercher"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_template_dates_read_as_babel_writes_them_in_the_site_zone(app, lang):
+    """The `datetime` filter (patterns looked up once) says what Flask-Babel says, summer and winter time."""
+    from datetime import datetime, timezone
+
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime
+
+    moments = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
+               datetime(2026, 12, 31, 23, 5, 9), datetime(2026, 7, 14, 12, 0, tzinfo=timezone.utc)]
+    with app.test_request_context("/"), force_locale(lang):
+        for moment in moments:
+            for fmt in ("short", "medium", "long"):
+                shown = render_template_string("{{ moment|datetime(fmt) }}", moment=moment, fmt=fmt)
+                assert shown == format_datetime(moment, fmt), (moment, fmt)
+        # Paris: 00:59 UTC is 01:59 before the clocks go forward, 01:00 UTC is 03:00 after.
+        after = render_template_string("{{ m|datetime('short') }}", m=moments[1])
+        assert after == {"en": "3/29/26, 3:00\u202fAM", "fr": "29/03/2026 03:00"}[lang]

@@ -44,8 +44,14 @@ def register_transaction_end(app, db) -> None:
         if (exc is not None or not session.in_transaction() or session.in_nested_transaction()
                 or session.new or session.dirty or session.deleted):
             return
+        expire = session.expire_on_commit
         try:
             if not session.connection().info.get(WROTE, True):
+                # The session is discarded next: expiring every object it loaded (a post page's
+                # hundreds) would be wasted work.
+                session.expire_on_commit = False
                 session.commit()
         except SQLAlchemyError:
             pass  # the connection is gone: the session's teardown discards it
+        finally:
+            session.expire_on_commit = expire

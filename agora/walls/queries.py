@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
@@ -21,14 +22,16 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def post_options() -> list:
+@lru_cache(maxsize=1)
+def post_options() -> tuple:
     """Eager loads for rendering posts: attachments and the shared original (walls: `attach_walls`)."""
     # Separate queries, not joins: PostgreSQL plans every request afresh, and each join beside the
     # author's three costs it more than the round trip it saves (measured: every page slower).
-    return [
+    # Built once: loader options are immutable, and building them cost more than running their query.
+    return (
         selectinload(Post.attachments),
         selectinload(Post.shared_post).options(selectinload(Post.space), selectinload(Post.attachments)),
-    ]
+    )
 
 
 def attach_walls(posts: list[Post]) -> list[Post]:
