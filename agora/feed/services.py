@@ -13,7 +13,7 @@ from agora.core.policy import space_access
 from agora.extensions import db
 from agora.follows.models import Follow
 from agora.spaces.models import Space
-from agora.spaces.services import readable_space_form, space_ids_sql
+from agora.spaces.services import readable_space_form, readable_space_sql
 from agora.walls.models import Post, post_hashtags
 from agora.walls.queries import MAX_PAGE_SIZE, PAGE_SIZE, PostList, attach_walls, page_of, post_options, readable
 from agora.walls.reactions import summarise
@@ -102,8 +102,7 @@ def _union(shape: _Shape):
     running it (about 3.5 ms of a 20 ms feed page at full scale).
     """
     # One CTE for the readable-space list: every person and hashtag branch tests it, bound once.
-    spaces = space_ids_sql(shape.spaces_form, bindparam("readable_ids", expanding=True),
-                           Space.visibility == "open").cte("readable_spaces")
+    spaces = readable_space_sql(shape.spaces_form, bindparam("readable_ids", expanding=True)).cte("readable_spaces")
     readable_rows = [or_(Post.space_id.is_(None), Post.space_id.in_(select(spaces.c.id)))]
     shown = [Post.deleted_at.is_(None), not_(_pinned_announcement())]
     user_id = bindparam("user_id")

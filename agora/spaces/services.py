@@ -50,7 +50,12 @@ def space_roles(user, hr_slugs: list[str]) -> dict[str, set[int]]:
 def readable_space_ids(user) -> Select:
     """Ids of the spaces `user` may read: the SQL form of the policy's "space.view" (from its SpaceAccess)."""
     form, ids = readable_space_form(user)
-    return space_ids_sql(form, sorted(ids), Space.visibility == "open")
+    return readable_space_sql(form, sorted(ids))
+
+
+def readable_space_sql(form: str, ids) -> Select:
+    """`readable_space_ids` for a `readable_space_form`; `ids` may be a bind parameter (cached statements)."""
+    return space_ids_sql(form, ids, Space.visibility == "open")
 
 
 def seeable_space_ids(user) -> Select:
