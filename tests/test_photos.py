@@ -116,6 +116,33 @@ def test_bad_files_are_refused_on_the_field(client, login, owner, data, message)
     assert owner.profile.photo_id is None
 
 
+def test_a_refused_edit_keeps_the_old_photo_and_details(client, login, owner):
+    from agora.extensions import db
+    from agora.media.models import Media
+    login(owner)
+    assert upload(client, image_bytes("PNG")).status_code == 302
+    db.session.expire_all()
+    first = owner.profile.photo_id
+    response = client.post("/people/olga/edit", content_type="multipart/form-data", data={
+        "photo": (io.BytesIO(image_bytes("GIF", size=(50, 50))), "new.gif"), "bio": "new bio", "phone": "call me"})
+    assert response.status_code == 400
+    assert 'id="phone-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert owner.profile.photo_id == first and owner.profile.bio_source == "kept bio"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Media)) == 1
+    fixed = client.post("/people/olga/edit", content_type="multipart/form-data", data={
+        "photo": (io.BytesIO(image_bytes("GIF", size=(50, 50))), "new.gif"), "bio": "new bio", "phone": "+33 1 23"})
+    assert fixed.status_code == 302
+    db.session.expire_all()
+    assert owner.profile.photo_id != first and owner.profile.bio_source == "new bio"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Media)) == 1
+    removed = client.post("/people/olga/edit", data={"bio": "new bio", "remove_photo": "y"})
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert owner.profile.photo_id is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Media)) == 0
+
+
 def test_oversized_file_is_refused(client, login, owner):
     login(owner)
     big = image_bytes("PNG", size=(10, 10)) + b"\0" * (1024 * 1024 + 10)

@@ -181,8 +181,9 @@ def _split_list(text: str) -> list[str]:
 
 def update_personal(actor, person: User, *, bio: str | None = None, skills: list[str] | None = None,
                     languages: str | None = None, ask_me_about: str | None = None,
-                    location: str | None = None, phone: str | None = None) -> None:
-    """The owner edits their bio, skills, languages, "ask me about", location and phone; None leaves a field."""
+                    location: str | None = None, phone: str | None = None, photo: bytes | None = None,
+                    remove_photo: bool = False) -> None:
+    """The owner edits their details and photo in one go; None leaves a field; any error saves nothing."""
     require(actor, "profile.edit_personal", person)
     profile = person.profile
     errors: dict[str, list[str]] = {}
@@ -198,8 +199,20 @@ def update_personal(actor, person: User, *, bio: str | None = None, skills: list
             errors["skills"] = [_("At most %(n)s skills.", n=MAX_SKILLS)]
         elif any(len(s.strip()) > SKILL_LENGTH for s in skills):
             errors["skills"] = [_("Each skill has at most %(n)s characters.", n=SKILL_LENGTH)]
+    media = None
+    if photo is not None:
+        try:
+            media = store_image(photo, owner_id=person.id, kind="photo", max_px=PHOTO_PX, filename=person.handle)
+        except ValidationError as exc:
+            errors.update(exc.field_errors)
     if errors:
+        db.session.rollback()  # the checked photo was flushed; the whole edit is refused
         raise ValidationError(_("Some details are not valid."), errors)
+    if media is not None or remove_photo:
+        old = profile.photo_id
+        profile.photo_id = media.id if media is not None else None
+        db.session.flush()
+        delete_media(old)
     if bio is not None:
         profile.bio_source = bio.strip()
         profile.bio_html = render_markdown(profile.bio_source)
@@ -220,17 +233,6 @@ def set_photo(actor, person: User, data: bytes) -> None:
     media = store_image(data, owner_id=person.id, kind="photo", max_px=PHOTO_PX, filename=person.handle)
     old = person.profile.photo_id
     person.profile.photo_id = media.id
-    db.session.flush()
-    delete_media(old)
-    _notify_changed(person)
-    db.session.commit()
-
-
-def remove_photo(actor, person: User) -> None:
-    """Go back to the initials placeholder."""
-    require(actor, "profile.edit_personal", person)
-    old = person.profile.photo_id
-    person.profile.photo_id = None
     db.session.flush()
     delete_media(old)
     _notify_changed(person)

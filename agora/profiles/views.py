@@ -64,14 +64,12 @@ def edit(handle):
     elif form.validate_on_submit():
         try:
             upload = form.photo.data
-            if upload and getattr(upload, "filename", ""):
-                services.set_photo(current_user, person, upload.read())
-            elif form.remove_photo.data:
-                services.remove_photo(current_user, person)
+            photo = upload.read() if upload and getattr(upload, "filename", "") else None
             services.update_personal(current_user, person, bio=form.bio.data or "",
                                      skills=services.split_skills(form.skills.data),
                                      languages=form.languages.data or "", ask_me_about=form.ask_me_about.data or "",
-                                     location=form.location.data or "", phone=form.phone.data or "")
+                                     location=form.location.data or "", phone=form.phone.data or "",
+                                     photo=photo, remove_photo=photo is None and bool(form.remove_photo.data))
         except ValidationError as exc:
             place_errors(form, exc)
         else:
