@@ -191,3 +191,16 @@ def test_org_chart_survives_a_manager_cycle_already_in_the_data(client, login, m
     org = org[org.index('id="org-heading"'):org.index('id="activity-heading"')]
     managers = org[:org.index("</ol>")]
     assert managers.count("Chief A") == 1 and managers.count("Chief B") == 1
+
+
+def test_a_person_named_like_a_people_page_still_has_a_reachable_profile(client, login, people, make_user):
+    from agora.accounts.services import create_user
+    from agora.core.errors import ValidationError
+    suggest = make_user("suggest@example.com", name="Sue Gest")
+    assert suggest.handle != "suggest"
+    login(people["other"])
+    page = client.get(f"/people/{suggest.handle}")
+    assert page.status_code == 200 and "Sue Gest" in page.get_data(as_text=True)
+    with pytest.raises(ValidationError) as refused:
+        create_user("sg@example.com", "S G", handle="suggest")
+    assert "handle" in refused.value.field_errors

@@ -48,10 +48,14 @@ def check_password_rules(password: str) -> None:
                               {"password": [_("At least %(count)s characters.", count=minimum)]})
 
 
+# Words that name pages under /people/ rather than a person: a handle among them would be unreachable.
+RESERVED_HANDLES = frozenset({"suggest"})
+
+
 def _unique_handle(name: str, email: str) -> str:
     base = re.sub(r"[^a-z0-9]+", ".", fold(email.split("@")[0]) or fold(name)).strip(".")[:30] or "user"
     handle, n = base, 1
-    while db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+    while handle in RESERVED_HANDLES or db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
         n += 1
         handle = f"{base}{n}"
     return handle
@@ -69,6 +73,8 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
         errors["email"] = [_("Not a valid email address.")]
     if not name:
         errors["name"] = [_("A name is required.")]
+    if handle in RESERVED_HANDLES:
+        errors["handle"] = [_("This handle names a page of Agora; choose another.")]
     if errors:
         raise ValidationError(_("The account details are not valid."), errors)
     if password is not None:
