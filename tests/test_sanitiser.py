@@ -114,3 +114,24 @@ def test_thousands_of_unknown_mentions_stay_plain(app):
 def test_entities_and_issue_numbers_are_not_hashtags(app):
     out = render("It's #1 & rock'n'roll &amp; #2024")
     assert out.hashtags == {}
+
+
+@pytest.mark.parametrize("source, href, label", [
+    ("![the diagram](https://wiki.example.com/d.png)", "https://wiki.example.com/d.png", "the diagram"),
+    ('<img src="//cdn.example.com/x.png" title="logo">', "//cdn.example.com/x.png", "logo"),
+    ("![](http://example.com/a.jpg)", "http://example.com/a.jpg", "http://example.com/a.jpg"),
+])
+def test_images_from_other_sites_become_links_the_csp_does_not_block(app, source, href, label):
+    out = html(source)
+    assert "<img" not in out
+    assert f'<a href="{href}" rel="nofollow noopener noreferrer">{label}</a>' in out
+
+
+def test_images_stored_in_agora_stay_images(app):
+    out = html('![plan](/media/12) <img src="/media/13" alt="photo">')
+    assert '<img src="/media/12" alt="plan">' in out and '<img src="/media/13" alt="photo">' in out
+
+
+def test_an_external_image_label_is_escaped(app):
+    out = html('<img src="https://e.com/x.png" alt="<script>alert(1)</script>">')
+    assert "<script" not in out and "&lt;script&gt;" in out

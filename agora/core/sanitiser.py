@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 from flask import current_app
 from markdown_it import MarkdownIt
@@ -25,6 +26,28 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
+def _is_external(url: str) -> bool:
+    url = url.strip()
+    return url.startswith("//") or ":" in url.split("/", 1)[0]
+
+
+class ExternalImagesAsLinks(Filter):
+    """Turn images from other sites into links to them: the CSP would block them, leaving a broken image."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("EmptyTag", "StartTag") and token["name"] == "img":
+                attrs = token.get("data") or {}
+                src = attrs.get((None, "src"), "")
+                if src and _is_external(src):
+                    label = attrs.get((None, "alt")) or attrs.get((None, "title")) or src
+                    yield {"type": "StartTag", "name": "a", "data": {(None, "href"): src}}
+                    yield {"type": "Characters", "data": label}
+                    yield {"type": "EndTag", "name": "a"}
+                    continue
+            yield token
+
+
 @lru_cache(maxsize=8)
 def _cleaner(tags: tuple, attributes: tuple) -> bleach.Cleaner:
     attrs = {tag: list(names) for tag, names in attributes}
@@ -36,7 +59,8 @@ def _cleaner(tags: tuple, attributes: tuple) -> bleach.Cleaner:
         protocols=PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
+        # Images become links before linkify, so they get the same rel as any external link.
+        filters=[ExternalImagesAsLinks, partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
     )
 
 
