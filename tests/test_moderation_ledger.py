@@ -143,6 +143,8 @@ def test_appeal_goes_to_another_moderator_who_grants_it(client, world):
     assert "appeal_assigned" in kinds
     queue = w.browser("mod2").get("/moderation/queue").get_data(as_text=True)
     assert "Appeal by Author" in queue
+    # The author sees who will decide.
+    assert f"Assigned to {w.mod2.name}." in w.browser("author").get(f"/moderation/actions/{line['id']}").get_data(as_text=True)
     # The moderator who acted never decides, by page or API; nor does the author.
     for who in ("mod", "author", "member"):
         response = client.post(f"/api/v1/moderation/appeals/{appeal.id}/decision",
@@ -161,6 +163,7 @@ def test_appeal_goes_to_another_moderator_who_grants_it(client, world):
     outcome = db.session.query(ModerationAction).filter_by(action="appeal_granted").one()
     assert outcome.appeal_of_id == line["id"] and outcome.actor_id == w.mod2.id and outcome.reason == "Fair criticism"
     assert "My honest opinion" in w.browser("member").get(f"/posts/{post.id}").get_data(as_text=True)
+    assert f"Granted (decided by {w.mod2.name})" in w.browser("author").get(f"/moderation/actions/{line['id']}").get_data(as_text=True)
     notes = client.get("/api/v1/notifications", headers=w.headers("author")).get_json()["results"]
     assert any(n["kind"] == "appeal_outcome" and "Fair criticism" in n["excerpt"] for n in notes)
     items = client.get("/api/v1/spaces/team/moderation-log", headers=w.headers("member")).get_json()["items"]

@@ -100,6 +100,7 @@ class Appeal(db.Model):
     action = relationship(ModerationAction, foreign_keys=[action_id])
     author = relationship("User", foreign_keys=[author_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
 class AuditEntry(db.Model):
