@@ -264,6 +264,33 @@ def _comment_report(user, comment) -> bool:
     return _comment_react(user, comment) and comment.author_id != user.id
 
 
+COMMENT_ACTIONS = ("view_hidden", "edit", "delete", "react", "report", "moderate")
+
+
+def comment_rights(user, post, comments) -> dict[int, frozenset[str]]:
+    """For each comment of `post`: the `comment.*` actions `user` may do, can()'s answers with the post's part asked once.
+
+    A post page asks six questions of each of its comments, and every rule starts by asking whether
+    the post is readable and who moderates it: the same answer fifty times. Tests hold this equal to can().
+    """
+    if not _post_view(user, post):
+        return {c.id: frozenset() for c in comments}
+    moderate = _post_moderate(user, post)
+    rights = {}
+    for c in comments:
+        own, live = c.author_id == user.id, c.deleted_at is None
+        allowed = {"moderate"} if moderate else set()
+        if own or moderate:
+            allowed.add("view_hidden")
+        if live:
+            allowed.add("react")
+            allowed.add("delete" if own else "report")
+            if own and c.hidden_at is None:
+                allowed.add("edit")
+        rights[c.id] = frozenset(allowed)
+    return rights
+
+
 # --- moderation -------------------------------------------------------------------
 def _moderation_queue(user, target=None) -> bool:
     # Anyone who moderates something has a review queue.

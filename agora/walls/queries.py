@@ -11,8 +11,9 @@ from sqlalchemy.orm.util import identity_key
 
 from agora.accounts.models import User
 from agora.core.pagination import Page, keyset
-from agora.core.policy import can
+from agora.core.policy import can, comment_rights
 from agora.extensions import db
+from agora.follows.services import is_following
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_ids
 from agora.walls.models import Comment, Hashtag, Post, post_hashtags
@@ -106,15 +107,19 @@ def pinned_posts(user, space, limit: int = 5) -> PostList:
     return pinned
 
 
-def tag_posts(user, slug: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[Hashtag | None, PostList]:
-    """The hashtag `slug` and the readable posts carrying it."""
+def tag_posts(user, slug: str, cursor: str | None = None,
+              limit: int = PAGE_SIZE) -> tuple[Hashtag | None, PostList, bool]:
+    """The hashtag `slug` as the reader may know it, its readable posts, and whether the reader follows it."""
     tag = db.session.scalar(select(Hashtag).where(Hashtag.slug == slug))
     if tag is None:
-        return None, PostList([], None)
+        return None, PostList([], None), False
     stmt = select(Post).join(post_hashtags, post_hashtags.c.post_id == Post.id).where(
         post_hashtags.c.hashtag_id == tag.id, *readable(user))
     # Ordered by the link table's copy of created_at, so the walk stays on (hashtag, created_at).
-    return tag, page_of(user, stmt, cursor, limit, order=(post_hashtags.c.created_at, post_hashtags.c.post_id))
+    posts = page_of(user, stmt, cursor, limit, order=(post_hashtags.c.created_at, post_hashtags.c.post_id))
+    following = is_following(user, "hashtag", tag.id)
+    # A tag used only where the reader cannot read must look unused: its stored spelling would reveal it.
+    return (tag if posts.posts or following else None), posts, following
 
 
 def recent_by(user, person, limit: int = 3) -> PostList:
@@ -133,6 +138,7 @@ class Thread:
     reactions: Summary
     reactors: dict
     comment_reactors: dict = field(default_factory=dict)
+    rights: dict = field(default_factory=dict)  # comment id -> what the reader may do on it
 
 
 def thread(user, post: Post) -> Thread:
@@ -149,7 +155,8 @@ def thread(user, post: Post) -> Thread:
         set_committed_value(c, "post", post)  # known already: spares a lazy load per comment in policy checks
     summary = summarise(user, post_ids=[post.id], comment_ids=[c.id for c in comments])
     return Thread(post, top, replies, summary, reactors(post.id),
-                  comment_reactors(c.id for c in comments if c.deleted_at is None))
+                  comment_reactors(c.id for c in comments if c.deleted_at is None),
+                  comment_rights(user, post, comments))
 
 
 def spaces_for(user) -> list[Space]:

@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 
 from agora.core.errors import NotFound, ValidationError
 from agora.core.policy import require
-from agora.follows.services import is_following
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
@@ -218,8 +217,5 @@ def tag(slug):
     folded = fold(slug)
     if folded != slug:
         return redirect(url_for("walls.tag", slug=folded), 301)
-    hashtag, posts = queries.tag_posts(current_user, folded, request.args.get("cursor"))
-    following = hashtag is not None and is_following(current_user, "hashtag", hashtag.id)
-    # A tag used only where the reader cannot read must look unused: its stored spelling would reveal it.
-    shown = hashtag if posts.posts or following else None
-    return render_template("walls/tag.html", slug=folded, hashtag=shown, posts=posts, following=following)
+    hashtag, posts, following = queries.tag_posts(current_user, folded, request.args.get("cursor"))
+    return render_template("walls/tag.html", slug=folded, hashtag=hashtag, posts=posts, following=following)
