@@ -38,7 +38,8 @@ def test_bench_run_writes_every_row(backend, tmp_path):
     text = markdown.read_text()
     for label in ROWS:
         assert f"| {label}" in text, label
-    for figure in ("resident memory", "Database size", "Seeding time", "## Machine", "FlaskBB"):
+    for figure in ("resident memory", "Database size", "Seeding time", "## Machine", "FlaskBB",
+                   "CPU steadiness before", "CPU stolen"):
         assert figure in text, figure
 
     data = json.loads(markdown.with_suffix(".json").read_text())

@@ -199,10 +199,10 @@ def measure(args, base: str, client: load.Client, rows: list[dict]) -> None:
         for name, result in load.run_wrk(jobs, parallel=args.parallel, between=lambda: load.settle(probe)).items():
             row = next(r for r in rows if r["name"] == name)
             row[key] = {k: getattr(result, k) for k in ("requests", "rps", "p50", "p95", "p99", "mean", "errors",
-                                                         "bytes_per_request")}
+                                                         "bytes_per_request", "steal")}
             row["errors"] = row.get("errors", 0) + result.errors
             print(f"  {row['label']:<32} {key}: p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms  "
-                  f"{result.rps:8.1f} req/s  errors {result.errors}", flush=True)
+                  f"{result.rps:8.1f} req/s  errors {result.errors}  CPU stolen {result.steal}%", flush=True)
 
 
 def directory_size(path: Path) -> int | None:
@@ -249,7 +249,9 @@ def main(argv=None) -> Path:
         has_search = client.get("/search?q=test")[0] in (200, 503)
         rows = targets(manifest, has_search)
         check_targets(client, rows, args.workers)
+        steady_before = report.cpu_steadiness()
         measure(args, server.base, client, rows)
+        steady_after = report.cpu_steadiness()
         searchable = None
         if has_search:
             searchable = load.searchable_within(client, f"/people/{manifest['reader_handle']}/wall", args.trials)
@@ -259,7 +261,8 @@ def main(argv=None) -> Path:
 
         db_bytes = pg.database_size() if pg else sum(
             p.stat().st_size for p in instance.glob("agora.db*") if p.is_file())
-        extra = {"wrk": wrk_version}
+        extra = {"wrk": wrk_version, "CPU steadiness before the load": steady_before,
+                 "CPU steadiness after the load": steady_after}
         if pg:
             extra["PostgreSQL"] = pg.version()
         date = dt.date.today().isoformat()
@@ -276,7 +279,10 @@ def main(argv=None) -> Path:
             "machine": report.machine(extra),
             "notes": ["wrk shares the 2 cores with the server: throughput figures include its cost.",
                       "The create-post run publishes real posts (sanitised, indexed through the outbox) on the "
-                      "reader's wall; they are deleted (and leave the index) when the run ends."]
+                      "reader's wall; they are deleted (and leave the index) when the run ends.",
+                      "CPU stolen: the share of the machine's CPU time that the hypervisor gave to other guests "
+                      "during the one-connection run (`steal` in /proc/stat). A row with a high share ran on a "
+                      "slower machine than its neighbours."]
                      + (["Figures from --parallel runs are meaningless (smoke test)."] if args.parallel else []),
         }
         report.write(path, data)

@@ -114,7 +114,25 @@ class WrkResult:
     mean: float = 0.0
     errors: int = 0
     bytes_per_request: float = 0.0
+    steal: float | None = None  # % of the machine's CPU time the hypervisor gave to other guests meanwhile
     raw: dict = field(default_factory=dict)
+
+
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (/proc/stat: user nice system idle iowait irq softirq steal ...)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return []
+
+
+def stolen_percent(before: list[int], after: list[int]) -> float | None:
+    """How much of the CPU time between two readings went to other guests of the host (steal)."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    total = sum(after) - sum(before)
+    return round(100 * (after[7] - before[7]) / total, 1) if total > 0 else None
 
 
 def wrk_available() -> bool:
@@ -180,12 +198,16 @@ def run_wrk(jobs: list[tuple[str, list[str], Path, int]], parallel: bool = False
     for group in groups:
         if between is not None:
             between()
+        before = cpu_times()
         running = [(name, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
                     script, conns) for name, cmd, script, conns in group]
         for name, process, script, conns in running:
             output, _ = process.communicate()
             script.unlink(missing_ok=True)
             results[name] = parse_wrk(output, conns)
+        stolen = stolen_percent(before, cpu_times())
+        for name, *_ in group:
+            results[name].steal = stolen
     return results
 
 

@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,20 @@ def _first_line(cmd: list[str]) -> str:
         return ((out.stdout or out.stderr).strip().splitlines() or ["?"])[0]
     except (OSError, subprocess.TimeoutExpired):
         return "?"
+
+
+def cpu_steadiness(runs: int = 30, loops: int = 300_000) -> str:
+    """The same pure-Python loop timed `runs` times: on a shared host its spread is the noise every row carries."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        total = 0
+        for i in range(loops):
+            total += i * i
+        times.append((time.process_time() - started) * 1000)
+    times.sort()
+    return (f"fixed loop {times[0]:.1f} / {times[len(times) // 2]:.1f} / {times[-1]:.1f} ms (min / median / max "
+            f"of {runs}; max {times[-1] / times[0]:.2f}× min)")
 
 
 def machine(extra: dict) -> dict:
@@ -98,17 +113,20 @@ def render(data: dict) -> str:
     if data["scale"] != "full":
         lines += [f"> Scale `{data['scale']}` is not the target scale: the pass/miss column applies the full-scale "
                   "targets only as an indication.", ""]
-    head = "| Request | p50 ms | p95 ms | p99 ms | req/s (1 conn) | req/s (%d conn) | share of /healthz | Target | Result |"
-    lines += [head % data["connections"], "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    head = ("| Request | p50 ms | p95 ms | p99 ms | CPU stolen | req/s (1 conn) | req/s (%d conn) | share of /healthz "
+            "| Target | Result |")
+    lines += [head % data["connections"], "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for name, row in rows.items():
         one, many = row.get("c1") or {}, row.get("c32") or {}
         if row.get("skipped"):
-            lines.append(f"| {row['label']} | — | — | — | — | — | — | {row.get('target', '')} | {row['skipped']} |")
+            lines.append(f"| {row['label']} | — | — | — | — | — | — | — | {row.get('target', '')} | {row['skipped']} |")
             continue
         share = many.get("rps", 0) / ceiling if ceiling and name != "healthz" else None
+        stolen = "—" if one.get("steal") is None else f"{one['steal']:.0f}%"
         result, target = check(name, row, share)
         lines.append(f"| {row['label']} (`{row['method']} {row['path']}`) | {_ms(one.get('p50'))} | "
-                     f"{_ms(one.get('p95'))} | {_ms(one.get('p99'))} | {one.get('rps', 0):.0f} | "
+                     f"{_ms(one.get('p95'))} | {_ms(one.get('p99'))} | "
+                     f"{stolen} | {one.get('rps', 0):.0f} | "
                      f"{many.get('rps', 0):.0f} | {'—' if share is None else f'{share:.0%}'} | {target} | "
                      f"{result} |")
     lines.append("")
