@@ -219,6 +219,8 @@ def test_did_you_mean_from_index_words(client, login, world, token):
     _, html = _get(client, q="budgte")
     assert "Did you mean" in html and ">budget</a>" in html
     assert _api(client, token, q="budget").get_json()["suggestion"] is None
+    # Suggestions keep the first letter typed (which keeps them fast on a large vocabulary).
+    assert _api(client, token, q="vudget").get_json()["suggestion"] is None
 
 
 def test_hidden_deleted_and_deactivated(app, client, world, token):

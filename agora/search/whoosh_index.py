@@ -319,7 +319,10 @@ class WhooshBackend(SearchBackend):
         for index, word in parsed.word_parts.items():
             if len(word) < 3 or not word.isalpha() or _known(reader, word):
                 continue
-            found = corrector.suggest(word, limit=1, maxdist=2)
+            # The first letter must match, as in most spell checkers: typos rarely hit it, and without
+            # it Whoosh measured the distance to every word of the index (2-3 s at a million posts;
+            # with it 0.01-0.2 s).
+            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
             if found:
                 parts[index], changed = found[0], True
         if not changed:
