@@ -44,8 +44,10 @@ class SpacesJourney(Journey):
         page, t, slug = self.log_in(), self.t, self.cast.closed_space
         page.click(f"nav.main-nav >> text={t('Spaces')}")
         page.click(f"main a[href='/spaces/{slug}']")
-        name = _space_name(page)
+        # The click returns before the space's page loads: wait for it, or the title read is the list's.
+        expect(page).to_have_url(re.compile(rf"/spaces/{re.escape(slug)}$"))
         expect(page.locator("main .notice")).to_have_text(t("This space is closed: only its members read its wall."))
+        name = _space_name(page)
         expect(page.locator("main article.post")).to_have_count(0)
         message = {"en": "Hello, I work on the {w} launch; may I join?",
                    "fr": "Bonjour, je travaille sur le dossier {w} ; puis-je rejoindre l'espace ?"}[self.lang]
