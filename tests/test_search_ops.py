@@ -109,6 +109,29 @@ def test_a_busy_writer_leaves_rows_for_the_next_drain_and_never_fails_the_user(a
     assert "<mark>Capybara</mark>" in page and _backlog(app) == 0
 
 
+def test_a_post_committed_while_another_drain_writes_is_indexed_by_that_drain(app, ana, monkeypatch):
+    """Its own drain finds the index busy; the busy one picks the post up before it stops."""
+    from agora.search import indexer
+    from agora.walls.services import create_post
+
+    backend_type = type(_backend(app))
+    real_apply, late = backend_type.apply, []
+
+    def apply_while_a_colleague_posts(self, docs, target=None):
+        done = real_apply(self, docs, target)
+        if not late:  # another worker commits now; its after-commit drain finds the lock taken
+            late.append(create_post(ana, person=ana, body="Wombat en retard"))
+            assert _backlog(app) == 2  # its row, and the one this drain has yet to delete
+        return done
+
+    monkeypatch.setattr(indexer, "drain_after_commit", lambda app: None)
+    create_post(ana, person=ana, body="Ornithorynque ponctuel")
+    monkeypatch.undo()
+    monkeypatch.setattr(backend_type, "apply", apply_while_a_colleague_posts)
+    assert indexer.drain(app) == 2
+    assert _indexed(app, "wombat") == {("post", late[0].id)} and _backlog(app) == 0
+
+
 def _writer_process(config, author_id, label, count, queue):
     """A separate process writing posts through the services, as a gunicorn worker would."""
     errors = []

@@ -2,8 +2,8 @@
 
 Rows leave the outbox only after the index commit that applied them, so a process dying in between
 replays them on the next drain. Drains never wait for the index: if another process is writing,
-the rows stay for the next drain (after the next commit, on the next search, or `flask search
-drain`). While a rebuild runs, drains keep the live index current and mark rows applied instead of
+the rows stay for that process, which looks again once it lets go of the index (and, should it die
+first, for the next commit, the next search, or `flask search drain`). While a rebuild runs, drains keep the live index current and mark rows applied instead of
 deleting them; the rebuild replays every row into the new index before swapping it in.
 """
 from __future__ import annotations
@@ -42,10 +42,26 @@ def drain(app: Flask, *, budget: float | None = None, blocking: bool = False) ->
     if found.current_name() is None:
         return 0  # nothing to apply to: the rebuild that creates the index replays the rows
     handled, started = 0, time.monotonic()
+    while True:
+        applied, finished = _drain_locked(app, found, started, budget, blocking)
+        handled += applied
+        # A writer that committed while this drain held the lock found it taken and left its rows
+        # here: look once more after letting go, or they wait for the next write or search.
+        if not finished or (budget is not None and time.monotonic() - started > budget):
+            return handled
+        with Session(db.engine) as session:
+            if session.scalar(select(SearchOutbox.id).where(SearchOutbox.applied.is_(False)).limit(1)) is None:
+                return handled
+
+
+def _drain_locked(app: Flask, found: WhooshBackend, started: float, budget: float | None,
+                  blocking: bool) -> tuple[int, bool]:
+    """One hold of the write lock: rows applied, and whether it got the lock and emptied the outbox."""
+    handled = 0
     reg = registry(app)
     with found.write_lock(blocking) as acquired:
         if not acquired:
-            return 0
+            return 0, False
         rebuilding = found.rebuild_running()
         with Session(db.engine) as session:
             while True:
@@ -53,11 +69,11 @@ def drain(app: Flask, *, budget: float | None = None, blocking: bool = False) ->
                                        .where(SearchOutbox.applied.is_(False))
                                        .order_by(SearchOutbox.id).limit(BATCH)).all()
                 if not rows:
-                    break
+                    return handled, True
                 docs = reg.load(session, {(r.doc_type, r.doc_id) for r in rows})
                 session.rollback()  # end the read transaction before the (slower) index commit
                 if not found.apply(docs):
-                    break
+                    return handled, False
                 ids = [r.id for r in rows]
                 if rebuilding:
                     session.execute(update(SearchOutbox).where(SearchOutbox.id.in_(ids)).values(applied=True))
@@ -65,9 +81,10 @@ def drain(app: Flask, *, budget: float | None = None, blocking: bool = False) ->
                     session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
                 session.commit()
                 handled += len(ids)
-                if len(rows) < BATCH or (budget is not None and time.monotonic() - started > budget):
-                    break
-    return handled
+                if len(rows) < BATCH:
+                    return handled, True
+                if budget is not None and time.monotonic() - started > budget:
+                    return handled, False
 
 
 def drain_after_commit(app: Flask) -> None:
