@@ -40,6 +40,10 @@ class Membership(db.Model):
     __table_args__ = (
         UniqueConstraint("space_id", "user_id", name="uq_membership"),
         Index("ix_memberships_user", "user_id"),
+        # A wall names its moderators on every view: without this, the lookup read every membership row.
+        # (Not a partial index on role = 'moderator': the role comes as a bound parameter, which
+        # SQLite and PostgreSQL's generic plans cannot match against an index's predicate.)
+        Index("ix_memberships_space_role", "space_id", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
