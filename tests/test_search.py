@@ -223,6 +223,35 @@ def test_did_you_mean_from_index_words(client, login, world, token):
     assert _api(client, token, q="vudget").get_json()["suggestion"] is None
 
 
+def test_did_you_mean_prefers_the_closest_word_then_the_most_used(client, world, token):
+    from agora.walls.services import create_post
+
+    bob, space = world["bob"], world["space"]
+    for body in ("Les réunions du lundi", "Deux réunions annulées", "Trois réunions de plus"):
+        create_post(bob, space=space, body=body)
+    for body in ("Un poste ouvert", "Le poste de Lyon", "Poste à pourvoir"):
+        create_post(bob, space=space, body=body)
+    # "réunions" and "poste" are in more documents, but a swapped pair of letters is one slip away.
+    assert _api(client, token, q="réunoin").get_json()["suggestion"] == "reunion"
+    assert _api(client, token, q="budgte").get_json()["suggestion"] == "budget"
+    create_post(bob, space=space, body="Le projet avance")
+    assert _api(client, token, q="projte").get_json()["suggestion"] == "projet"
+    # Equally close words: the one more documents use ("poste" in three posts, "porte" in one).
+    create_post(bob, space=space, body="La porte du hall")
+    assert _api(client, token, q="poxte").get_json()["suggestion"] == "poste"
+
+
+def test_spelling_distance_counts_a_swap_as_one_slip():
+    from agora.search.spelling import distance
+
+    assert distance("projte", "projet") == 1
+    assert distance("reunoin", "reunion") == 1
+    assert distance("reunoin", "reunions") == 2
+    assert distance("budget", "budget") == 0
+    assert distance("chat", "chien") == 3
+    assert distance("", "abc") == 3
+
+
 def test_hidden_deleted_and_deactivated(app, client, world, token):
     from agora.accounts.services import deactivate
     from agora.core.time import utcnow

@@ -29,12 +29,13 @@ from agora.search.counting import CodeCache, matches
 from agora.search.filters import ScopeCache, whoosh_filter
 from agora.search.query import parse, to_whoosh
 from agora.search.schema import EVERYONE, doc_key, schema, scope_of, to_fields
+from agora.search.spelling import correction
 from agora.search.whoosh_patches import patch_whoosh
 
 MAX_TAGS = 8
 DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by one (see _score_directly)
-# A full build keeps each spelling word in this many documents' "words" field: enough for the
-# corrector to rank frequent words first, without a posting per word per document (a third of all).
+# A full build keeps each spelling word in this many documents' "words" field: enough to know the
+# word, without a posting per word per document (a third of all). Suggestions rank by the body's counts.
 WORDS_PER_TERM = 16
 BUILD_MEMORY_MB = 1024  # per indexing process: postings sorted in memory rather than spilled and merged
 
@@ -314,17 +315,13 @@ class WhooshBackend(SearchBackend):
             return None
         searcher = self.searcher()
         reader = searcher.reader()
-        corrector = searcher.corrector("words")
         parts, changed = list(parsed.parts), False
         for index, word in parsed.word_parts.items():
             if len(word) < 3 or not word.isalpha() or _known(reader, word):
                 continue
-            # The first letter must match, as in most spell checkers: typos rarely hit it, and without
-            # it Whoosh measured the distance to every word of the index (2-3 s at a million posts;
-            # with it 0.01-0.2 s).
-            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            found = correction(reader, word)
             if found:
-                parts[index], changed = found[0], True
+                parts[index], changed = found, True
         if not changed:
             return None
         # Offer only a correction that finds something this reader may see: index words from
