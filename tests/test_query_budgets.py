@@ -60,3 +60,27 @@ def test_every_signed_in_page_reads_the_readers_space_roles_in_one_query(client,
     roles = [s for s in statements if "space_memberships.role" in s]
     assert len(roles) == 1 and "space_suspensions" in roles[0], statements
     assert not [s for s in statements if "space_suspensions" in s and s not in roles], statements
+
+
+def test_post_page_budget_does_not_grow_with_comments_or_their_reactions(client, login, office, make_user,
+                                                                        count_queries):
+    from agora.walls.comments import add_comment
+    from agora.walls.models import Post
+    from agora.walls.reactions import set_reaction
+
+    ana, bob = office["ana"], office["bob"]
+    post_id = db.session.scalar(db.select(Post.id).where(Post.author_id == bob.id, Post.space_id.is_not(None)))
+    login(ana)
+    set_reaction(ana, add_comment(bob, db.session.get(Post, post_id), "premier"), "like", on=True)
+    few = _counted(client, count_queries, f"/posts/{post_id}")
+    fans = [make_user(f"fan{i}@example.com", name=f"Fan {i}") for i in range(4)]
+    for i in range(12):
+        comment = add_comment(fans[i % 4], db.session.get(Post, post_id), f"commentaire {i}")
+        for fan in fans[: i % 4 + 1]:
+            set_reaction(fan, comment, "like", on=True)
+    many = _counted(client, count_queries, f"/posts/{post_id}")
+    assert len(few) == len(many), many
+    # Comment reactors: the window by comment, then the people by primary key, never a join of the two
+    # (PostgreSQL misjudges the window and reads the whole users table for it).
+    window = [s for s in many if "row_number()" in s]
+    assert len(window) == 1 and "JOIN users" not in window[0], window

@@ -118,9 +118,13 @@ def comment_reactors(comment_ids, limit: int = 50) -> dict[int, dict[str, list[U
     rank = func.row_number().over(partition_by=(Reaction.comment_id, Reaction.kind), order_by=Reaction.id)
     ranked = (select(Reaction.id, Reaction.comment_id, Reaction.kind, Reaction.user_id, rank.label("rank"))
               .where(Reaction.comment_id.in_(comment_ids)).subquery())
-    rows = db.session.execute(select(ranked.c.comment_id, ranked.c.kind, User)
-                              .join(User, User.id == ranked.c.user_id)
-                              .where(ranked.c.rank <= limit).order_by(ranked.c.id))
-    for comment_id, kind, person in rows:
-        found.setdefault(comment_id, {}).setdefault(kind, []).append(person)
+    rows = db.session.execute(select(ranked.c.comment_id, ranked.c.kind, ranked.c.user_id)
+                              .where(ranked.c.rank <= limit).order_by(ranked.c.id)).all()
+    # The people apart, by primary key: joined to the window, PostgreSQL misjudges its rows (183 for
+    # 13 on a post with 50 comments) and hashes the whole users table (1.1 ms against 0.1 ms).
+    wanted = {user_id for _, _, user_id in rows}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))} if wanted else {}
+    for comment_id, kind, user_id in rows:
+        if user_id in people:
+            found.setdefault(comment_id, {}).setdefault(kind, []).append(people[user_id])
     return found
