@@ -18,7 +18,7 @@ from agora.core.bulk import bulk_work
 from agora.core.hooks import hooks
 from agora.demo import people as data
 from agora.extensions import db
-from agora.profiles.services import assign_org, set_photo, update_personal
+from agora.profiles.services import assign_org, update_personal
 
 SEED = 2026
 PHOTO_SIZE = 256
@@ -122,9 +122,8 @@ def _load(progress) -> DemoResult:
             user, user, bio=_bio(rng, person, skills, ask), skills=skills, languages=", ".join(spoken),
             ask_me_about=", ".join([skills[0], ask]), location=location,
             phone=f"{data.PHONE_PREFIX[location]} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            photo=None if key in WITHOUT_PHOTO else initials_photo(name, rng.choice(data.COLOURS)),
         )
-        if key not in WITHOUT_PHOTO:
-            set_photo(user, user, initials_photo(name, rng.choice(data.COLOURS)))
         created.append(user)
 
     # Walls, spaces and others add lively content about these people. The people are worth

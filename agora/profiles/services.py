@@ -227,18 +227,6 @@ def update_personal(actor, person: User, *, bio: str | None = None, skills: list
     db.session.commit()
 
 
-def set_photo(actor, person: User, data: bytes) -> None:
-    """Replace the person's photo with a checked, resized, metadata-free copy of `data`."""
-    require(actor, "profile.edit_personal", person)
-    media = store_image(data, owner_id=person.id, kind="photo", max_px=PHOTO_PX, filename=person.handle)
-    old = person.profile.photo_id
-    person.profile.photo_id = media.id
-    db.session.flush()
-    delete_media(old)
-    _notify_changed(person)
-    db.session.commit()
-
-
 # --- reading --------------------------------------------------------------------------------------
 
 def get_person(handle: str) -> User:
