@@ -240,55 +240,42 @@ def _comment_view(user, comment) -> bool:
     return comment is not None and _post_view(user, comment.post)
 
 
-def _comment_author(user, comment) -> bool:
-    return _comment_view(user, comment) and comment.deleted_at is None and comment.author_id == user.id
-
-
-def _comment_edit(user, comment) -> bool:
-    return _comment_author(user, comment) and comment.hidden_at is None
-
-
-def _comment_react(user, comment) -> bool:
-    return _comment_view(user, comment) and comment.deleted_at is None
-
-
-def _comment_moderate(user, comment) -> bool:
-    return comment is not None and _post_moderate(user, comment.post)
-
-
-def _comment_view_hidden(user, comment) -> bool:
-    return _comment_view(user, comment) and (comment.author_id == user.id or _comment_moderate(user, comment))
-
-
-def _comment_report(user, comment) -> bool:
-    return _comment_react(user, comment) and comment.author_id != user.id
-
-
 COMMENT_ACTIONS = ("view_hidden", "edit", "delete", "react", "report", "moderate")
 
 
-def comment_rights(user, post, comments) -> dict[int, frozenset[str]]:
-    """For each comment of `post`: the `comment.*` actions `user` may do, can()'s answers with the post's part asked once.
-
-    A post page asks six questions of each of its comments, and every rule starts by asking whether
-    the post is readable and who moderates it: the same answer fifty times. Tests hold this equal to can().
-    """
-    if not _post_view(user, post):
-        return {c.id: frozenset() for c in comments}
-    moderate = _post_moderate(user, post)
-    rights = {}
-    for c in comments:
-        own, live = c.author_id == user.id, c.deleted_at is None
-        allowed = {"moderate"} if moderate else set()
+def _comment_actions(user, comment, view: bool, moderate: bool) -> frozenset[str]:
+    """The `comment.*` actions `user` may do on `comment`, given whether they read and moderate its post."""
+    if not (view or moderate):
+        return frozenset()  # (before reading user.id: the anonymous visitor has none)
+    own = comment.author_id == user.id
+    allowed = {"moderate"} if moderate else set()
+    if view:
         if own or moderate:
-            allowed.add("view_hidden")
-        if live:
-            allowed.add("react")
-            allowed.add("delete" if own else "report")
-            if own and c.hidden_at is None:
+            allowed.add("view_hidden")  # the author and moderators still see what moderation hid
+        if comment.deleted_at is None:
+            allowed.update(("react", "delete" if own else "report"))
+            if own and comment.hidden_at is None:
                 allowed.add("edit")
-        rights[c.id] = frozenset(allowed)
-    return rights
+    return frozenset(allowed)
+
+
+def _comment_rule(action: str):
+    def rule(user, comment) -> bool:
+        if comment is None:
+            return False
+        post = comment.post
+        return action in _comment_actions(user, comment, _post_view(user, post), _post_moderate(user, post))
+    return rule
+
+
+def comment_rights(user, post, comments) -> dict[int, frozenset[str]]:
+    """For each comment of `post`: the `comment.*` actions `user` may do, the post's part asked once.
+
+    A post page asks six questions of each of its comments, and each starts by asking whether the
+    post is readable and who moderates it: the same answer fifty times.
+    """
+    view, moderate = _post_view(user, post), _post_moderate(user, post)
+    return {c.id: _comment_actions(user, c, view, moderate) for c in comments}
 
 
 # --- moderation -------------------------------------------------------------------
@@ -357,12 +344,7 @@ RULES: dict[str, Callable] = {
     "post.moderate": _post_moderate,                # hide, restore, lock, pin, move, warn, suspend
     "comment.create": _comment_create,              # target: the post
     "comment.view": _comment_view,
-    "comment.view_hidden": _comment_view_hidden,
-    "comment.edit": _comment_edit,
-    "comment.delete": _comment_author,
-    "comment.react": _comment_react,
-    "comment.report": _comment_report,
-    "comment.moderate": _comment_moderate,
+    **{f"comment.{action}": _comment_rule(action) for action in COMMENT_ACTIONS},
     # moderation
     "moderation.queue": _moderation_queue,          # the review queue: moderators, HR, admins
     "moderation.ledger_view": _ledger_view,         # target: a ledger line; as readable as its space
