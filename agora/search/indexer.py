@@ -2,9 +2,10 @@
 
 Rows leave the outbox only after the index commit that applied them, so a process dying in between
 replays them on the next drain. Drains never wait for the index: if another process is writing,
-the rows stay for that process, which looks again once it lets go of the index (and, should it die
-first, for the next commit, the next search, or `flask search drain`). While a rebuild runs, drains keep the live index current and mark rows applied instead of
-deleting them; the rebuild replays every row into the new index before swapping it in.
+the rows stay for that process, which looks again once it lets go of the index (and, should it
+die first, for the next commit, the next search, or `flask search drain`). While a rebuild runs,
+drains keep the live index current and mark rows applied instead of deleting them; the rebuild
+replays every row into the new index before swapping it in.
 """
 from __future__ import annotations
 
@@ -50,8 +51,12 @@ def drain(app: Flask, *, budget: float | None = None, blocking: bool = False) ->
         if not finished or (budget is not None and time.monotonic() - started > budget):
             return handled
         with Session(db.engine) as session:
-            if session.scalar(select(SearchOutbox.id).where(SearchOutbox.applied.is_(False)).limit(1)) is None:
+            if not _rows_waiting(session):
                 return handled
+
+
+def _rows_waiting(session) -> bool:
+    return session.scalar(select(SearchOutbox.id).where(SearchOutbox.applied.is_(False)).limit(1)) is not None
 
 
 def _drain_locked(app: Flask, found: WhooshBackend, started: float, budget: float | None,
@@ -133,8 +138,7 @@ def backlog(session) -> tuple[int, float | None]:
 
 def catch_up(app: Flask) -> None:
     """Drain rows another process left behind (it was busy, or died): one small query when there are none."""
-    waiting = db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.applied.is_(False)).limit(1))
-    if waiting is not None:
+    if _rows_waiting(db.session):
         try:
             drain(app, budget=AFTER_COMMIT_BUDGET)
         except Exception:
