@@ -96,6 +96,26 @@ def test_new_posts_count_with_and_without_javascript(client, login, people):
     create_post(ana, person=ana, body="third")
     assert client.get(f"/feed/new-count?since={since}").get_json() == {"count": 2}
     assert "2 new posts" in client.get(f"/?since={since}").get_data(as_text=True)
+
+
+def test_new_posts_count_counts_each_route_once(client, login, people):
+    """Posts reaching the reader through a followed space and hashtag count, once each, however many routes."""
+    from agora.follows.services import follow
+    from agora.spaces.services import create_space
+    from agora.walls.services import create_post
+
+    ana, bob = people[:2]
+    space = create_space("atelier", "Atelier")
+    follow(ana, "space", "atelier")
+    follow(ana, "hashtag", "budget")
+    create_post(ana, person=ana, body="first")
+    login(ana)
+    since = re.search(r'data-since="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    create_post(bob, space=space, body="in the space")
+    create_post(bob, person=bob, body="the #budget")
+    create_post(bob, space=space, body="the #budget in the space")  # two routes, one post
+    create_post(bob, person=bob, body="not for ana")
+    assert client.get(f"/feed/new-count?since={since}").get_json() == {"count": 3}
     bad = client.get("/feed/new-count?since=garbage", headers={"Accept": "application/json"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
 

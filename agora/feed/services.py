@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, not_, or_, select, union
+from sqlalchemy import Integer, and_, bindparam, func, not_, or_, select, true, union
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from agora.core.errors import ValidationError
 from agora.core.pagination import after as after_cursor, decode_cursor
@@ -21,7 +22,7 @@ from agora.walls.reactions import summarise
 MAX_PINNED = 5
 
 
-# Past this, one branch per space would make the statement too long; an IN list does.
+# SQLite: past this, one branch per space would make the statement too long; an IN list does.
 MAX_SPACE_BRANCHES = 120
 
 
@@ -62,7 +63,8 @@ class _Shape:
     spaces_form: str        # readable_space_form: "every", "open" or "ids"
     people: bool            # follows anyone
     space_branches: int     # one branch per followed or member space; -1: one IN list
-    hashtags: int
+    hashtags: int           # one branch per followed hashtag
+    lateral: bool           # PostgreSQL: spaces, then hashtags, in one LATERAL branch each (counts 0 or 1)
     bound: str | None       # None, "older" (a page's cursor) or "newer" (posts since a marker)
     limit: int | None       # rows per branch; None to count
 
@@ -71,17 +73,24 @@ def _shape_and_params(user, bound: str | None = None, values: tuple = (), limit:
     """The feed statement's shape for `user` and the parameters that fill it."""
     found = routes(user)
     form, readable_ids = readable_space_form(user)
-    many = len(found.spaces) > MAX_SPACE_BRANCHES
-    shape = _Shape(form, bool(found.people), -1 if many else len(found.spaces), len(found.hashtags), bound, limit)
     params = {"user_id": user.id, "readable_ids": sorted(readable_ids), "people": found.people}
+    many = len(found.spaces) > MAX_SPACE_BRANCHES
     if many:
         params["spaces"] = found.spaces
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL plans each branch of the union at every execution (its generic plan is worse):
+        # a branch per space and hashtag cost more to plan than to run. One LATERAL walk over an
+        # array of them runs the same index scans in a statement a third faster.
+        spaces, hashtags, lateral = -1 if many else int(bool(found.spaces)), int(bool(found.hashtags)), True
+        params.update(tags=found.hashtags, **({} if many else {"spaces": found.spaces}))
     else:
-        params.update((f"space_{i}", space_id) for i, space_id in enumerate(found.spaces))
-    params.update((f"tag_{i}", tag_id) for i, tag_id in enumerate(found.hashtags))
+        spaces, hashtags, lateral = -1 if many else len(found.spaces), len(found.hashtags), False
+        if not many:
+            params.update((f"space_{i}", space_id) for i, space_id in enumerate(found.spaces))
+        params.update((f"tag_{i}", tag_id) for i, tag_id in enumerate(found.hashtags))
     if bound:
         params["bound_created"], params["bound_id"] = values
-    return shape, params
+    return _Shape(form, bool(found.people), spaces, hashtags, lateral, bound, limit), params
 
 
 def _bound(shape: _Shape, created_at, post_id) -> list:
@@ -112,32 +121,55 @@ def _union(shape: _Shape):
         people = bindparam("people", expanding=True)
         conditions.append([Post.author_id.in_(people), *readable_rows])
         conditions.append([Post.wall_user_id.in_(people), *readable_rows])
-    # Space ids come readable already: no per-row permission test, and each branch stays on its index.
     if shape.space_branches < 0:
         conditions.append([Post.space_id.in_(bindparam("spaces", expanding=True))])
-    conditions += [[Post.space_id == bindparam(f"space_{i}")] for i in range(shape.space_branches)]
+
     # Each branch yields (created_at, id), its index's own order: the page is then sorted from the
     # union alone, without looking every candidate up again by primary key (400 lookups a page).
-    branches = [_limited(select(Post.created_at, Post.id).where(*condition, *shown,
-                                                                *_bound(shape, Post.created_at, Post.id)),
-                         shape.limit) for condition in conditions]
-    tags = post_hashtags.c
-    for i in range(shape.hashtags):
+    def posts_where(*condition):
+        return select(Post.created_at, Post.id).where(*condition, *shown, *_bound(shape, Post.created_at, Post.id))
+
+    # Space ids come readable already: no per-row permission test, and each branch stays on its index.
+    def in_space(space_id):
+        return posts_where(Post.space_id == space_id)
+
+    def tagged(hashtag_id):
         # Walks (hashtag, created_at) in the link table, whose created_at copies the post's;
         # joining posts only for the rows it keeps.
-        branch = (select(tags.created_at, tags.post_id).join(Post, Post.id == tags.post_id)
-                  .where(tags.hashtag_id == bindparam(f"tag_{i}"), *readable_rows, *shown,
-                         *_bound(shape, tags.created_at, tags.post_id)))
-        branches.append(_limited(branch, shape.limit))
+        tags = post_hashtags.c
+        return (select(tags.created_at, tags.post_id).join(Post, Post.id == tags.post_id)
+                .where(tags.hashtag_id == hashtag_id, *readable_rows, *shown,
+                       *_bound(shape, tags.created_at, tags.post_id)))
+
+    branches = [_limited(posts_where(*condition), shape.limit) for condition in conditions]
+    if shape.lateral:
+        branches += [_each("spaces", in_space, shape.limit)] if shape.space_branches > 0 else []
+        branches += [_each("tags", tagged, shape.limit)] if shape.hashtags else []
+    else:
+        branches += [_limited(in_space(bindparam(f"space_{i}")), shape.limit) for i in range(shape.space_branches)]
+        branches += [_limited(tagged(bindparam(f"tag_{i}")), shape.limit) for i in range(shape.hashtags)]
     return union(*branches).subquery()
+
+
+def _ordered(walk, limit: int | None):
+    if limit is None:
+        return walk
+    return walk.order_by(*(column.desc() for column in walk.selected_columns)).limit(limit)
 
 
 def _limited(branch, limit: int | None):
     if limit is None:
         return branch
     # Wrapped, because SQLite refuses ORDER BY/LIMIT on a bare member of a UNION.
-    inner = branch.order_by(*(column.desc() for column in branch.selected_columns)).limit(limit).subquery()
+    inner = _ordered(branch, limit).subquery()
     return select(*inner.c)
+
+
+def _each(name: str, walk, limit: int | None):
+    """PostgreSQL: `walk(id)` for every id of the array parameter `name`, as one LATERAL branch."""
+    ids = func.unnest(bindparam(name, type_=ARRAY(Integer))).table_valued("id").render_derived(name=name)
+    inner = _ordered(walk(ids.c.id), limit).lateral(f"{name}_walk")
+    return select(*inner.c).select_from(ids).join(inner, true())
 
 
 @lru_cache(maxsize=256)
