@@ -11,6 +11,16 @@ from sqlalchemy import event, func, select, text
 from agora.extensions import db
 
 
+def server_in_transaction() -> bool:
+    """Whether the database server holds a transaction open for this request's connection."""
+    raw = db.session.connection().connection.dbapi_connection
+    if hasattr(raw, "in_transaction"):  # sqlite3
+        return raw.in_transaction
+    from psycopg.pq import TransactionStatus
+
+    return raw.info.transaction_status != TransactionStatus.IDLE
+
+
 @pytest.fixture
 def fresh(app, tmp_path):
     """An app on the same database whose requests each end their own transaction, plus the ends seen."""
@@ -30,6 +40,20 @@ def fresh(app, tmp_path):
         db.session.add(Department(name="Half done", slug="half-done"))
         db.session.flush()  # written inside the transaction, then the service refuses: no commit
         return "refused", 422
+
+    @other.get("/_test/read-then-write")
+    def read_then_write():
+        db.session.scalar(select(func.count()).select_from(Department))
+        seen = [server_in_transaction()]
+        db.session.add(Department(name="Written", slug="written"))
+        db.session.flush()
+        seen.append(server_in_transaction())
+        return seen
+
+    @other.get("/_test/lock")
+    def lock():
+        db.session.scalars(select(Department).with_for_update()).all()
+        return [server_in_transaction()]
 
     @other.get("/_test/prepared")
     def prepared():
@@ -68,3 +92,31 @@ def test_postgresql_keeps_prepared_statements_between_read_requests(fresh, backe
     for _ in range(8):  # psycopg prepares a statement from its fifth run on a connection
         client.get("/_test/read")
     assert int(client.get("/_test/prepared").get_data(as_text=True)) >= 1
+
+
+def test_reads_open_no_transaction_on_the_server_and_the_first_write_does(fresh):
+    """Pages that only read cost no BEGIN and COMMIT round trips; a service's writes stay one transaction."""
+    from agora.profiles.models import Department
+
+    client, ends = fresh
+    assert client.get("/_test/read-then-write").get_json() == [False, True]
+    assert ends[-1] == "rollback"  # the view wrote and never committed
+    assert db.session.scalar(select(func.count()).select_from(Department).where(Department.slug == "written")) == 0
+
+
+def test_a_row_lock_opens_the_transaction_it_needs(fresh, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    client, _ends = fresh
+    assert client.get("/_test/lock").get_json() == [True]
+
+
+def test_a_connection_lent_in_autocommit_mode_runs_vacuum_and_comes_back_lazy(fresh, backend):
+    if backend != "postgresql":
+        pytest.skip("VACUUM outside a transaction is PostgreSQL's")
+    client, _ends = fresh
+    app = client.application
+    with app.app_context():
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM departments")  # refused inside a transaction block
+    assert client.get("/_test/read-then-write").get_json() == [False, True]

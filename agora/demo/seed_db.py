@@ -9,6 +9,8 @@ from typing import Iterator, Sequence
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from agora.core.transactions import begin_writing
+
 # SQLite settings for one big write, restored on the same connection afterwards. The journal stays WAL:
 # the rendering processes read the accounts (for @mentions) while this connection writes.
 SQLITE_BULK = {"synchronous": "OFF", "cache_size": "-262144", "temp_store": "MEMORY", "wal_autocheckpoint": "10000"}
@@ -31,6 +33,7 @@ class BulkWriter:
         started = time.perf_counter()
         names = ", ".join(columns)
         if self.postgres:
+            begin_writing(self.conn)  # COPY goes round SQLAlchemy, which would otherwise open the transaction
             raw = self.conn.connection.driver_connection
             with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                 for row in rows:
