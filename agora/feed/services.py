@@ -75,16 +75,17 @@ def _shape_and_params(user, bound: str | None = None, values: tuple = (), limit:
     form, readable_ids = readable_space_form(user)
     params = {"user_id": user.id, "readable_ids": sorted(readable_ids), "people": found.people}
     many = len(found.spaces) > MAX_SPACE_BRANCHES
-    if many:
-        params["spaces"] = found.spaces
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL plans each branch of the union at every execution (its generic plan is worse):
-        # a branch per space and hashtag cost more to plan than to run. One LATERAL walk over an
-        # array of them runs the same index scans in a statement a third faster.
-        spaces, hashtags, lateral = -1 if many else int(bool(found.spaces)), int(bool(found.hashtags)), True
-        params.update(tags=found.hashtags, **({} if many else {"spaces": found.spaces}))
+    # PostgreSQL plans each branch of the union at every execution (its generic plan is worse):
+    # a branch per space and hashtag cost more to plan than to run. One LATERAL walk over an
+    # array of them runs the same index scans in a statement a third faster.
+    lateral = db.session.get_bind().dialect.name == "postgresql"
+    if many or lateral:
+        params["spaces"] = found.spaces  # one IN list, or the array the LATERAL walk reads
+    if lateral:
+        spaces, hashtags = -1 if many else int(bool(found.spaces)), int(bool(found.hashtags))
+        params["tags"] = found.hashtags
     else:
-        spaces, hashtags, lateral = -1 if many else len(found.spaces), len(found.hashtags), False
+        spaces, hashtags = -1 if many else len(found.spaces), len(found.hashtags)
         if not many:
             params.update((f"space_{i}", space_id) for i, space_id in enumerate(found.spaces))
         params.update((f"tag_{i}", tag_id) for i, tag_id in enumerate(found.hashtags))
