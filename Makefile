@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-browser test-long axe install install-dev translations catalog clean
+.PHONY: run test lint test-browser test-long axe install install-dev translations catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,12 @@ run: translations
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+test: install-dev translations lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Imports sorted, unused names, bugbear-class mistakes (rules in pyproject.toml).
+lint: install-dev
+	$(BIN)/ruff check .
 
 # Only the browser tests: journeys, screenshots (test-artifacts/screenshots/), accessibility, XSS.
 test-browser: install-dev translations

@@ -46,8 +46,21 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
 
     # Features, registered explicitly in dependency order.
-    from agora import (accounts, admin, demo, feed, follows, media, moderation, notifications, profiles, search,
-                       site, spaces, walls)
+    from agora import (
+        accounts,
+        admin,
+        demo,
+        feed,
+        follows,
+        media,
+        moderation,
+        notifications,
+        profiles,
+        search,
+        site,
+        spaces,
+        walls,
+    )
     for feature in (site, media, accounts, profiles, spaces, walls, follows, feed, notifications, moderation,
                     search, admin, demo):
         feature.register(app)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import copy
 import os
-import secrets
-from datetime import timedelta
 import re
+import secrets
 import tomllib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -257,7 +257,7 @@ def _validate_spaces(content) -> tuple[list[dict], list[Problem]]:
             problems += found
             if not found:
                 space[key] = _normalise(SPACE_SCHEMA[key][0], value)
-        for key, (kind, default) in SPACE_SCHEMA.items():
+        for key, (_kind, default) in SPACE_SCHEMA.items():
             if key not in entry:
                 if default is None:
                     problems.append(Problem(f"{base}.{key}", "is required."))

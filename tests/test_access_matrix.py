@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.access_world import KINDS, READERS, access_world  # noqa: F401 - the fixture
 
 

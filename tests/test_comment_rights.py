@@ -15,7 +15,7 @@ def threads(world):
     w = world
     posts = [w.post("author", space="team"), w.post("member", space="side"), w.post("author", space=None, wall="member")]
     for post in posts:
-        mine, theirs = w.comment("author", post, "mine"), w.comment("member", post, "theirs")
+        w.comment("author", post, "mine"), w.comment("member", post, "theirs")
         hidden, gone = w.comment("author", post, "hidden"), w.comment("member", post, "gone")
         hidden_other = w.comment("member", post, "hidden too")
         hidden.hidden_at = hidden_other.hidden_at = utcnow()

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from tests.hostile.world import build_world, url_for_rule as _url
+from tests.hostile.world import build_world
+from tests.hostile.world import url_for_rule as _url
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_ON = {"WTF_CSRF_ENABLED": True}

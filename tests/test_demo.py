@@ -3,7 +3,6 @@ import io
 import random
 
 from PIL import Image
-
 from sqlalchemy import func, select
 
 from agora.accounts.models import User

@@ -1,5 +1,5 @@
 """Language: how the locale is chosen, the language switch, localised dates, complete catalogues."""
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -276,13 +276,13 @@ def test_template_strings_escape_their_values_and_keep_percent_signs(app):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_template_dates_read_as_babel_writes_them_in_the_site_zone(app, lang):
     """The `datetime` filter (patterns looked up once) says what Flask-Babel says, summer and winter time."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from flask import render_template_string
     from flask_babel import force_locale, format_datetime
 
     moments = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 30),
-               datetime(2026, 12, 31, 23, 5, 9), datetime(2026, 7, 14, 12, 0, tzinfo=timezone.utc)]
+               datetime(2026, 12, 31, 23, 5, 9), datetime(2026, 7, 14, 12, 0, tzinfo=UTC)]
     with app.test_request_context("/"), force_locale(lang):
         for moment in moments:
             for fmt in ("short", "medium", "long"):

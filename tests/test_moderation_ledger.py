@@ -63,8 +63,8 @@ def test_person_wall_ledger(client, world):
 
 
 def test_ledger_refuses_changes_through_the_orm(client, world):
-    from agora.moderation.models import AppendOnlyError, AuditEntry, ModerationAction
     from agora.moderation.audit import record_audit
+    from agora.moderation.models import AppendOnlyError, AuditEntry, ModerationAction
 
     w = world
     post = w.post("author")

@@ -131,7 +131,7 @@ def test_unknown_profile_is_404_and_anonymous_is_sent_to_login(client, login, pe
 def test_org_chart_up_and_down(client, login, make_user, count_queries):
     from agora.profiles.services import assign_org
     chain = [make_user(f"p{i}@example.com", name=f"Person {i}", title=f"Level {i}") for i in range(6)]
-    for boss, report in zip(chain, chain[1:]):
+    for boss, report in zip(chain, chain[1:], strict=False):
         assign_org(report, manager=boss)
     extra = make_user("side@example.com", name="Side Kick")
     assign_org(extra, manager=chain[3])

@@ -301,8 +301,9 @@ def csrf_app(app):
 
 
 def test_membership_buttons_need_the_csrf_token(csrf_app, client, people):
-    from tests.conftest import PASSWORD
     import re
+
+    from tests.conftest import PASSWORD
 
     space = _space("cafe", "open")
     page = client.get("/login").get_data(as_text=True)

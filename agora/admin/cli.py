@@ -21,7 +21,7 @@ def check(path):
     except services.SchemaMissing:
         click.echo(_("The file is well formed, but the database has no tables yet, so the emails and "
                      "departments it names could not be checked. Run `flask db upgrade` first."), err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     if problems:
         click.echo(agora_config.ConfigError(problems, source).report(), err=True)
         raise SystemExit(1)
@@ -38,7 +38,7 @@ def apply():
             click.echo(_("warning: %(problem)s", problem=str(problem)), err=True)
     except services.SchemaMissing:
         click.echo(_("The database has no tables yet. Run `flask db upgrade` first."), err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     summary = services.apply_config(app)
     for line in summary:
         click.echo(line)

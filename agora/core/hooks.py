@@ -1,7 +1,7 @@
 """Named hook lists on the app, so shared mechanisms call features without importing them."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app
 

@@ -34,7 +34,7 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple:
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError
         values = []
-        for value, kind in zip(raw, kinds):
+        for value, kind in zip(raw, kinds, strict=True):
             if kind is datetime:
                 values.append(datetime.fromisoformat(value))
             elif kind is int:

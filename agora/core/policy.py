@@ -7,8 +7,8 @@ README.md ("Who may do what") mirrors `RULES` and a test keeps them in step.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app, g
 

@@ -1,6 +1,6 @@
 """What every template may use: the policy, dates in the reader's language, the site name, URLs."""
 import re
-from datetime import timezone
+from datetime import UTC
 from functools import lru_cache
 
 from babel import Locale, dates
@@ -55,7 +55,7 @@ def _format_datetime(value, fmt: str = "medium") -> str:
         return format_datetime(value, fmt)
     locale = get_locale()
     glue, date_pattern, time_pattern = _datetime_patterns(locale, fmt)
-    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone())
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone())
     return glue.replace("{0}", time_pattern.apply(local, locale)).replace("{1}", date_pattern.apply(local, locale))
 
 

@@ -34,7 +34,7 @@ def load(if_empty):
             result = services.load_demo(if_empty=if_empty, progress=progress)
     except DomainError as exc:
         click.echo(exc.message or str(exc), err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(_("Demo organisation loaded: %(count)s people.", count=len(result.people)))
     for warning in result.warnings:
         click.echo(_("Warning: some demo content could not be added (%(detail)s).", detail=warning), err=True)
@@ -92,7 +92,7 @@ def seed_command(people, spaces, posts, comments, seed_value, jobs, batch, no_se
         click.echo(exc.message or str(exc), err=True)
         for field, messages in exc.field_errors.items():
             click.echo(f"  --{field}: {' '.join(messages)}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo("")
     for stage in report.stages:
         rate = stage.rows / stage.seconds if stage.seconds else 0

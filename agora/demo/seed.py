@@ -21,12 +21,12 @@ from agora.demo import people as demo_people
 from agora.demo.seed_comments import write_comments
 from agora.demo.seed_db import BulkWriter, bulk_connection, finish, next_id
 from agora.demo.seed_moderation import write_moderation
-from agora.demo.seed_org import (ADMIN_EMAIL, World, choose_reader, make_follows, make_hashtags, make_people,
-                                 make_spaces)
+from agora.demo.seed_org import ADMIN_EMAIL, World, choose_reader, make_follows, make_hashtags, make_people, make_spaces
 from agora.demo.seed_posts import NORMAL, plan_posts, write_posts
 from agora.demo.seed_render import Renderer
 from agora.demo.seed_text import TextMaker
-from agora.demo.seed_words import Vocabulary, vocabulary as shared_vocabulary
+from agora.demo.seed_words import Vocabulary
+from agora.demo.seed_words import vocabulary as shared_vocabulary
 from agora.extensions import db
 
 # Every seeded account shares the demo password: one scrypt hash, computed once.
@@ -176,10 +176,10 @@ def seed(*, people: int, spaces: int, posts: int, comments: int, seed: int = 42,
 
 def _tables():
     from agora.accounts.models import User
+    from agora.follows.models import Follow
     from agora.moderation.models import ModerationAction, Report
     from agora.profiles.models import Department, Skill
     from agora.spaces.models import JoinRequest, Membership, Space, Suspension
-    from agora.follows.models import Follow
     from agora.walls.models import Comment, Hashtag, Mention, Post, Reaction
 
     return [m.__table__ for m in (User, Department, Skill, Space, Membership, JoinRequest, Suspension, Follow,

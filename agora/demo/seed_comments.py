@@ -33,7 +33,7 @@ def write_comments(world: World, rng: random.Random, plan: PostPlan, first_id: i
                 replies[parent] = replies.get(parent, 0) + 1
         reactions = []
         for (post, comment_id, parent, author, text, created, reaction_list), (html, mentioned, _tags) in \
-                zip(batch, rendered):
+                zip(batch, rendered, strict=True):
             space = plan.space[post]
             hidden_at = hidden_reason = None
             forced = post == plan.hidden_comment_post and comment_id == first_of.get(post)

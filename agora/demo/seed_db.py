@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection, Engine

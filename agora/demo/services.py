@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from agora.accounts.models import User
 from agora.accounts.services import create_user, fold
-from agora.core.errors import Conflict
 from agora.core.bulk import bulk_work
+from agora.core.errors import Conflict
 from agora.core.hooks import hooks
 from agora.demo import people as data
 from agora.extensions import db

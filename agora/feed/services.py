@@ -9,7 +9,8 @@ from sqlalchemy import Integer, and_, bindparam, func, not_, or_, select, true, 
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from agora.core.errors import ValidationError
-from agora.core.pagination import after as after_cursor, decode_cursor
+from agora.core.pagination import after as after_cursor
+from agora.core.pagination import decode_cursor
 from agora.core.policy import space_access
 from agora.extensions import db
 from agora.follows.models import Follow

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from agora.core.errors import Conflict, NotFound, ValidationError
@@ -13,8 +14,19 @@ from agora.core.time import utcnow
 from agora.extensions import db
 from agora.moderation.models import ModerationAction, Report
 from agora.moderation.reports import close_reports, open_reports
-from agora.moderation.services import (RULE_LENGTH, action_url, clean_text, get_content, load_content, notify,
-                                       post_of, record, rewrite_excerpts, space_id_of, type_of)
+from agora.moderation.services import (
+    RULE_LENGTH,
+    action_url,
+    clean_text,
+    get_content,
+    load_content,
+    notify,
+    post_of,
+    record,
+    rewrite_excerpts,
+    space_id_of,
+    type_of,
+)
 from agora.spaces.models import Space, Suspension
 from agora.walls.models import Comment, EditHistory, Mention, Post, post_attachments, post_hashtags
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import g
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 

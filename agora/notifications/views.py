@@ -1,6 +1,7 @@
 """Notification pages: the list, read marks and preferences. Every form works without JavaScript."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from agora.notifications import services

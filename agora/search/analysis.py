@@ -20,7 +20,7 @@ from whoosh.lang import stemmer_for_language
 # Apostrophes inside a word keep it whole so that elision can look at it ("l'entreprise", "aujourd’hui").
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 ELIDED = ("l", "d", "j", "n", "s", "c", "t", "m", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
-_ELISION_RE = re.compile(r"^(?:%s)['’](?=\w)" % "|".join(ELIDED))
+_ELISION_RE = re.compile(r"^(?:" + "|".join(ELIDED) + r")['’](?=\w)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 MAX_WORD = 60
 

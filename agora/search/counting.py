@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 from array import array
-from dataclasses import dataclass
 from collections import Counter, OrderedDict
+from dataclasses import dataclass
 from operator import itemgetter
 
 from whoosh import query as wq
@@ -161,7 +161,7 @@ def matches(q: wq.Query, searcher, scope_names: frozenset | None, cache: CodeCac
         segment = reader.segment()
         key = (index_name, segment.segid if segment else None, reader.doc_count_all(), reader.doc_count())
         codes, scopes = cache.codes(key[:3], reader)
-        per_code, docs = cache.matches((*key, repr(q)), lambda: _segment_matches(q, leaf, reader, codes))
+        per_code, docs = cache.matches((*key, repr(q)), lambda: _segment_matches(q, leaf, reader, codes))  # noqa: B023 (called in this iteration)
         allowed = None if scope_names is None else {n for name, n in scopes.items() if name in scope_names}
         if kept is not None:
             if docs is None:

@@ -115,7 +115,7 @@ class Allowed(DocIdSet):
         return True  # an empty filter must still filter (Whoosh skips falsy ones)
 
     def __iter__(self):
-        for offset, part in zip(self.offsets, self.parts):
+        for offset, part in zip(self.offsets, self.parts, strict=True):
             for docnum in part:
                 yield offset + docnum
 
@@ -142,5 +142,5 @@ def whoosh_filter(searcher, scope: Scope, cache: ScopeCache, index_name: str):
         size = reader.doc_count_all()
         segment = reader.segment()  # None for an empty index
         key = (index_name, segment.segid if segment is not None else None, size, scope.spaces)
-        parts.append((offset, cache.docs(key, lambda: _Segment(_docs_in(reader, names, size)))))
+        parts.append((offset, cache.docs(key, lambda: _Segment(_docs_in(reader, names, size)))))  # noqa: B023 (called in this iteration)
     return Allowed(parts)

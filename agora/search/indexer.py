@@ -18,9 +18,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from agora.extensions import db
-from agora.search.whoosh_index import WhooshBackend
 from agora.search.models import SearchOutbox
 from agora.search.sources import registry
+from agora.search.whoosh_index import WhooshBackend
 
 log = logging.getLogger(__name__)
 BATCH = 500

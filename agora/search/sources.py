@@ -12,9 +12,9 @@ A document is a dict with these keys (all optional but `type`, `id` and `url`):
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Callable, Iterable, Iterator
 
 from flask import Flask, current_app
 

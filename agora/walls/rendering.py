@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from flask import current_app
 from markupsafe import escape
-from urllib.parse import quote
 from sqlalchemy import select
 
 from agora.accounts.models import User

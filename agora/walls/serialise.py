@@ -5,7 +5,6 @@ from flask import url_for
 from flask_login import current_user
 
 from agora.core.policy import can
-
 from agora.walls.models import Comment, Post
 from agora.walls.reactions import Summary
 

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from agora.core.errors import NotFound, ValidationError
+from agora.core.forms import place_errors
 from agora.core.policy import require
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
-from agora.core.forms import place_errors
 from agora.walls import queries, reactions, services
 from agora.walls.forms import ActionForm, CommentForm, EditForm, PostForm, ShareForm
 

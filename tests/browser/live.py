@@ -116,7 +116,7 @@ class LiveServer:
     def python(self, script: str) -> str:
         return self.run(PYTHON, "-c", script)
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         (self.instance / "agora.toml").write_text(to_toml(self.config), encoding="utf-8")
         self.schema = self.python(SCHEMA_SCRIPT).strip().splitlines()[-1]

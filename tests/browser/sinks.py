@@ -57,7 +57,7 @@ class World:
 
         with ThreadPoolExecutor(threads) as pool:
             statuses = list(pool.map(send, forms))
-        return [self._judge(path, what, status) for (what, _fields), status in zip(forms, statuses)]
+        return [self._judge(path, what, status) for (what, _fields), status in zip(forms, statuses, strict=True)]
 
     def session(self, who: str) -> tuple[str, str]:
         """(origin, Cookie header) of `who`'s browser, for plain HTTP posts outside Playwright."""

@@ -41,7 +41,7 @@ def reports(world: World, payloads: list[str]):
                     [(f"host {i}", {"body": f"{marker} {i}", "kind": "status"}) for i in range(len(texts))])
     ids = post_ids(world, READER, f"/people/{READER}/wall", marker)
     assert len(ids) == len(texts), (ids, len(texts))
-    for post_id, text in zip(ids, texts):
+    for post_id, text in zip(ids, texts, strict=True):
         world.post(READER, f"/posts/{post_id}/report", text, category="other", text=text)
     queue = world.pages[DECIDER].context.request.get("/moderation/queue").text()
     assert queue.count('class="card queue-item"') >= len(texts), "the reports are not in HR's queue"
@@ -60,14 +60,14 @@ def appeals(world: World, payloads: list[str]):
                     [(f"host {i}", {"body": f"{marker} {i}", "kind": "status"}) for i in range(len(reasons))])
     ids = post_ids(world, READER, f"/people/{READER}/wall", marker)
     assert len(ids) == len(reasons), (ids, len(reasons))
-    for post_id, reason in zip(ids, reasons):
+    for post_id, reason in zip(ids, reasons, strict=True):
         world.post(WRITER, f"/moderation/posts/{post_id}", reason, action="hide", reason=reason, rule="")
     yield View(READER, f"/people/{READER}/wall")  # the author: banner, reason, original
     yield View(WRITER, f"/posts/{ids[0]}")
     yield View(READER, "/notifications")
     log = world.pages[READER].context.request.get("/moderation/log").text()
     action_ids = sorted({int(a) for a in re.findall(r'href="/moderation/actions/(\d+)"', log)})[-len(reasons):]
-    for action_id, text in zip(action_ids, texts):
+    for action_id, text in zip(action_ids, texts, strict=False):
         world.post(READER, f"/moderation/actions/{action_id}/appeal", text, text=text)
     queue = world.pages[DECIDER].context.request.get("/moderation/queue").text()
     assert queue.count('href="/moderation/actions/') >= len(texts), "the appeals are not in HR's queue"

@@ -113,9 +113,8 @@ def test_no_payload_runs_anywhere(world, sink):
 
 def test_final_pages_with_the_csp_in_force(browser, xss_server, world):
     """The same pages as users get them (CSP on): no violation report, no script."""
-    for sink in SINKS:
-        if not any(v.path.startswith(("/people/", "/posts/", "/notifications", "/settings")) for v in world.visited):
-            pytest.skip("the sink tests did not run")
+    if not any(v.path.startswith(("/people/", "/posts/", "/notifications", "/settings")) for v in world.visited):
+        pytest.skip("the sink tests did not run")
     # Every page once, without the query variants (directory filters, later pages of a list).
     paths = {(v.who, v.path) for v in world.visited if "?" not in v.path}
     problems = []

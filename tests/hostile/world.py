@@ -12,7 +12,8 @@ def build_world(make_user) -> dict:
     from agora.notifications.models import Notification
     from agora.notifications.services import notify
     from agora.spaces.services import create_space
-    from agora.walls import comments, services as walls
+    from agora.walls import comments
+    from agora.walls import services as walls
 
     ana = make_user("ana@example.com", name="Ana Lima", is_admin=True)
     bob = make_user("bob@example.com", name="Bob Stone")

@@ -75,7 +75,7 @@ class LoadServer(LiveServer):
         self.database_url = database_url or f"sqlite:///{self.instance / 'agora.db'}"
         self.seeded: dict = {}
 
-    def start(self) -> "LoadServer":
+    def start(self) -> LoadServer:
         """Config file, schema and people in one process, then gunicorn."""
         self.instance.mkdir(parents=True, exist_ok=True)
         (self.instance / "agora.toml").write_text(to_toml(self.config), encoding="utf-8")

@@ -17,8 +17,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.load.conftest import CLIENTS, SECONDS
-from tests.load.harness import (RUN_WORD, Client, lost_writes, missing_from_search, run_load, searchable,
-                                start_load)
+from tests.load.harness import RUN_WORD, Client, lost_writes, missing_from_search, run_load, searchable, start_load
 
 SEARCH_DEADLINE = 2.0  # seconds after the end of the run
 
