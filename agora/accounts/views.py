@@ -9,6 +9,7 @@ from agora.accounts.forms import ActionForm, LanguageForm, LoginForm, PasswordFo
 from agora.core.errors import Conflict, ValidationError
 from agora.core.forms import place_errors
 from agora.core.policy import require
+from agora.core.redirects import next_path
 from agora.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -16,13 +17,6 @@ bp = Blueprint("accounts", __name__)
 
 def _login_limit() -> str:
     return current_app.config["AGORA"]["limits"]["login"]
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("site.home")
-
 
 
 def _status(form) -> int:
@@ -42,7 +36,7 @@ def login():
             services.start_session(user)
             login_user(user)
             record_audit("login", actor=user, subject=user.email)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(next_path(url_for("site.home")))
         record_audit("login_failed", subject=(form.email.data or "").strip().lower())
         # One message whatever went wrong, so the form does not reveal who has an account.
         form.password.errors.append(_("Wrong email or password."))

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agora.core.errors import NotFound
+from agora.core.redirects import next_path
 from agora.follows import services
 from agora.walls.forms import ActionForm
 
@@ -19,22 +20,17 @@ def _page(target_type: str, target) -> str:
     return url_for("walls.tag", slug=target.slug)
 
 
-def _next(default: str) -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
-
-
 @bp.post("/follows/<kind>/<key>")
 @login_required
 def follow(kind, key):
     if kind not in TYPES:
         raise NotFound()
     if not ActionForm().validate_on_submit():
-        return redirect(_next(url_for("site.home")))
+        return redirect(next_path(url_for("site.home")))
     if request.form.get("action") == "unfollow":
         target = services.unfollow(current_user, TYPES[kind], key)
         flash(_("You no longer follow this."), "success")
     else:
         target = services.follow(current_user, TYPES[kind], key)
         flash(_("You follow this now: it will appear in your feed."), "success")
-    return redirect(_next(_page(TYPES[kind], target)))
+    return redirect(next_path(_page(TYPES[kind], target)))

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from agora.core.errors import DomainError, NotFound
 from agora.core.forms import place_errors
 from agora.core.policy import can, space_access
+from agora.core.redirects import next_path
 from agora.extensions import db
 from agora.moderation import actions, appeals, audit, reports, services
 from agora.moderation.forms import RULE_CHOICES, AppealForm, DecisionForm, ModerateForm, ReportForm
@@ -24,13 +25,6 @@ KINDS = {"posts": "post", "comments": "comment"}
 def _review_count():
     # A function, so only pages drawing the nav pay for the (request-cached) count.
     return {"moderation_open_reports": lambda: reports.open_count(current_user)}
-
-
-def _next(default: str) -> str:
-    target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -124,7 +118,7 @@ def moderate(kind, target_id):
         else:
             flash(_("Done: %(action)s. It is in the moderation record.", action=actions.label(line.action)),
                   "success")
-            return redirect(_next(url_for("moderation.moderate", kind=kind, target_id=target_id)))
+            return redirect(next_path(url_for("moderation.moderate", kind=kind, target_id=target_id)))
     return render_template("moderation/content.html", target_type=target_type, content=content, form=form,
                            reports=open_reports, lines=services.actions_on(current_user, content),
                            labels=reports.category_labels(), actions_label=actions.label,

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from agora.core.redirects import next_path, same_site_path
 from agora.notifications import services
 from agora.notifications.forms import preferences_form
 
@@ -67,13 +68,6 @@ def describe(notification) -> str:
     return _("%(name)s: %(kind)s", name=name, kind=services.KINDS.get(kind, kind))
 
 
-def _local(url: str | None) -> str | None:
-    # Stored URLs come from our services, but a redirect target is checked anyway.
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return None
-
-
 @bp.get("/notifications")
 @login_required
 def index():
@@ -88,9 +82,11 @@ def index():
 @login_required
 def read(notification_id: int):
     notification = services.mark_read(current_user, notification_id)
-    if request.args.get("go") == "1" and _local(notification.url):
-        return redirect(notification.url)
-    return redirect(_local(request.form.get("next")) or url_for("notifications.index"))
+    # Stored URLs come from our services, but a redirect target is checked anyway.
+    target = same_site_path(notification.url)
+    if request.args.get("go") == "1" and target:
+        return redirect(target)
+    return redirect(next_path(url_for("notifications.index")))
 
 
 @bp.post("/notifications/read-all")

@@ -1,10 +1,9 @@
 """Home, `/healthz` and the language switch."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from agora.accounts.services import set_language
+from agora.core.redirects import same_site_path
 
 bp = Blueprint("site", __name__)
 
@@ -30,7 +29,7 @@ def language():
     """Remember the reader's language: on the account when logged in, else in a cookie."""
     code = request.form.get("language", "")
     offered = current_app.config["AGORA"]["site"]["languages"]
-    response = redirect(_same_site_path(request.form.get("next")) or _same_site_path(request.referrer)
+    response = redirect(same_site_path(request.form.get("next")) or same_site_path(request.referrer)
                         or url_for("site.home"))
     if code in offered:
         if current_user.is_authenticated:
@@ -39,17 +38,3 @@ def language():
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
-
-def _same_site_path(target: str | None) -> str | None:
-    """`target` as a local path, or None when it would leave the site (open redirect)."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        # The Referer is a full URL: keep it only when it points at this very site.
-        if parts.scheme not in ("http", "https") or parts.netloc != request.host:
-            return None
-    path = parts.path
-    if not path.startswith("/") or path.startswith("//"):
-        return None
-    return path + (f"?{parts.query}" if parts.query else "")

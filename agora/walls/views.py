@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from agora.core.errors import NotFound, ValidationError
 from agora.core.forms import place_errors
 from agora.core.policy import require
+from agora.core.redirects import next_path
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
@@ -27,13 +28,6 @@ def _uploads() -> list[services.Upload]:
     return files
 
 
-def _back(default: str) -> str:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 def _publish(form: PostForm, wall_name: str, **wall):
     """Create a post from `form`; on bad input show the form again with everything typed."""
     if form.validate_on_submit():
@@ -44,7 +38,7 @@ def _publish(form: PostForm, wall_name: str, **wall):
             place_errors(form, error, fallback="body")
         else:
             flash(_("Your post is published."), "success")
-            return redirect(_back(url_for("walls.show_post", post_id=post.id)))
+            return redirect(next_path(url_for("walls.show_post", post_id=post.id)))
     return render_template("walls/compose.html", form=form, wall_name=wall_name,
                            action=request.path, next=request.form.get("next", "")), 400
 
@@ -161,7 +155,7 @@ def react_post(post_id):
     post = services.get_post(current_user, post_id)
     if ActionForm().validate_on_submit():
         reactions.set_reaction(current_user, post, request.form.get("kind", ""))
-    return redirect(_back(url_for("walls.show_post", post_id=post.id)))
+    return redirect(next_path(url_for("walls.show_post", post_id=post.id)))
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
