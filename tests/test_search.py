@@ -211,6 +211,23 @@ def test_people_by_skill_rank_above_mentions(app, client, make_user, world, toke
     assert "<mark>Kubernetes</mark>" in results[0]["snippet"]
 
 
+def test_person_snippet_shows_the_matching_part_of_a_profile_once(app, client, make_user, world, token):
+    """A skill also named in "ask me about" is marked once, not "Sécurité Sécurité" (both were shown as one line)."""
+    from agora.profiles.services import update_personal
+
+    dan = make_user("dan@example.com", name="Dan Roe", title="Developer")
+    update_personal(dan, dan, skills=["Python", "Sécurité"], bio="", ask_me_about="Sécurité, le vélo en ville")
+
+    def snippet(q):
+        results = _api(client, token, q=q, type="person").get_json()["results"]
+        return next(r["snippet"] for r in results if r["id"] == dan.id)
+
+    found = snippet("sécurité")
+    assert found == "Python, <mark>Sécurité</mark>", found
+    assert snippet("vélo") == "Sécurité, le <mark>vélo</mark> en ville"
+    assert snippet("Dan") == "Python, Sécurité"  # matched by name: the skills alone
+
+
 def test_did_you_mean_from_index_words(client, login, world, token):
     data = _api(client, token, q="réunoin").get_json()
     # Suggestions come from the folded vocabulary: accents do not matter to the search anyway.

@@ -80,8 +80,12 @@ def _result(hit: Hit, stems: set[str]) -> Result:
     if hit.type == "person":
         # The job line ends with the handle (searchable, but not worth showing twice).
         job = hit.extra[: hit.extra.rfind("@")].rstrip(" ·") if "@" in hit.extra else hit.extra
-        # Show why this person matched: skills first, then the bio, then their job line.
-        text = next((t for t in (hit.skills, hit.body, job) if matches(t, stems)), hit.skills or hit.body)
+        # Skills and "ask me about" share a field, a line each (profiles/search.py). Shown whole, the
+        # line break became a space and a skill also named in "ask me about" read "Pricing Pricing":
+        # each line is a part of its own. Show why this person matched: the skills, what to ask them
+        # about, the bio, then their job line.
+        lines = [line for line in hit.skills.split("\n") if line.strip()]
+        text = next((t for t in (*lines, hit.body, job) if matches(t, stems)), lines[0] if lines else hit.body)
         return Result(title=hit.title, snippet=snippet(text, stems), detail=job, **base)
     if hit.type == "space":
         return Result(title=hit.title, snippet=snippet(hit.body, stems), **base)

@@ -9,6 +9,7 @@ A document is a dict with these keys (all optional but `type`, `id` and `url`):
   type, id, url, title, body, skills, extra, created (datetime),
   visible_in (None: every colleague; a space id: that space's readers),
   space_id, space_name, space_slug, author_handle, author_name, tags (list of folded slugs), slug.
+A person's `skills` holds one part a line (the skills, then "ask me about"); results show the part that matched.
 """
 from __future__ import annotations
 
