@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
         demo,
         feed,
         follows,
+        jobs,
         media,
         moderation,
         notifications,
@@ -61,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
         spaces,
         walls,
     )
-    for feature in (site, media, accounts, profiles, spaces, walls, follows, feed, notifications, moderation,
+    for feature in (site, jobs, media, accounts, profiles, spaces, walls, follows, feed, notifications, moderation,
                     search, admin, demo):
         feature.register(app)
 

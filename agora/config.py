@@ -38,6 +38,7 @@ VISIBILITIES = ("open", "closed", "secret")
 LANGUAGES = ("en", "fr")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+REDIS_URL_RE = re.compile(r"^rediss?://[^/\s]+(/\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "watch_keywords": ("strlist", []),
         "max_suspension_days": ("int", 90),
     },
+    "jobs": {
+        "backend": ("jobsbackend", "sqlite"),
+        "workers": ("int", 2),
+    },
 }
 # `[[spaces]]` is an array of tables: each entry has these keys.
 SPACE_SCHEMA: dict[str, tuple] = {
@@ -141,7 +146,7 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
     def bad(msg: str) -> list[Problem]:
         return [Problem(path, msg)]
 
-    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone"):
+    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend"):
         if not isinstance(value, str):
             return bad(f"must be a string, not {_type_name(value)}.")
         if kind == "slug" and not SLUG_RE.match(value):
@@ -156,6 +161,8 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
                 return bad(f"'{value}' is not a valid http(s) URL.")
         if kind == "dburl" and value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
             return bad(f"'{value}' is not a supported database URL (sqlite:/// or postgresql://).")
+        if kind == "jobsbackend" and value != "sqlite" and not REDIS_URL_RE.match(value):
+            return bad(f"'{value}' is not a job backend; use \"sqlite\" or \"redis://host:port/db\".")
         if kind == "timezone":
             try:
                 get_timezone(value)

@@ -1,0 +1,9 @@
+"""Work that happens later: job rows in the database, Huey as the broker, `flask jobs`."""
+
+
+def register(app):
+    """Wire `flask jobs` and the after-commit hand-over to the broker into `app`."""
+    from agora.jobs import cli, models, services  # noqa: F401 - models join the metadata
+
+    app.cli.add_command(cli.jobs_cli)
+    services.install()
