@@ -33,6 +33,9 @@ catalog: install
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	@# The job worker runs beside the web server; Ctrl-C (or the server ending) stops both.
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev translations lint
