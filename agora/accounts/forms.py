@@ -46,7 +46,3 @@ class TokenForm(FlaskForm):
     """A name to recognise a new API token by."""
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
-
-
-class ActionForm(FlaskForm):
-    """A button-only form (revoke, log out elsewhere): just the CSRF token."""

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from agora.accounts import services
-from agora.accounts.forms import ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
+from agora.accounts.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from agora.core.errors import Conflict, ValidationError
-from agora.core.forms import place_errors
+from agora.core.forms import ButtonForm, place_errors
 from agora.core.policy import require
 from agora.core.redirects import next_path
 from agora.extensions import limiter
@@ -91,7 +91,7 @@ def _settings_page(status: int = 200, new_token: str | None = None, **forms):
         language_form=language_form,
         password_form=forms.get("password_form") or PasswordForm(formdata=None),
         token_form=forms.get("token_form") or TokenForm(formdata=None),
-        action_form=ActionForm(formdata=None),
+        action_form=ButtonForm(formdata=None),
         sessions=services.list_sessions(current_user),
         current_session_id=services.current_session_id(),
         tokens=services.list_tokens(current_user),

@@ -1,10 +1,15 @@
-"""Putting a service's DomainError next to the form fields it concerns."""
+"""Forms every feature shares: the bare button form, and a service's DomainError placed next to its fields."""
 from __future__ import annotations
 
 from flask import flash
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from agora.core.errors import DomainError
+
+
+class ButtonForm(FlaskForm):
+    """A form with no field, for buttons (join, react, delete, revoke...): its CSRF token only."""
 
 
 def place_errors(form, error: DomainError, fields: dict[str, str] | None = None, fallback: str | None = None) -> None:

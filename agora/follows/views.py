@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agora.core.errors import NotFound
+from agora.core.forms import ButtonForm
 from agora.core.redirects import next_path
 from agora.follows import services
-from agora.walls.forms import ActionForm
 
 bp = Blueprint("follows", __name__)
 TYPES = {"people": "person", "spaces": "space", "tags": "hashtag"}
@@ -25,7 +25,7 @@ def _page(target_type: str, target) -> str:
 def follow(kind, key):
     if kind not in TYPES:
         raise NotFound()
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return redirect(next_path(url_for("site.home")))
     if request.form.get("action") == "unfollow":
         target = services.unfollow(current_user, TYPES[kind], key)

@@ -1,4 +1,4 @@
-"""Space forms: create, settings, ask to join, invite, and bare buttons."""
+"""Space forms: create, settings, ask to join, invite."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -38,7 +38,3 @@ class InviteForm(FlaskForm):
     """Invite a colleague by handle or email."""
 
     person = StringField(_l("Colleague's handle or email"))
-
-
-class ButtonForm(FlaskForm):
-    """A bare form for buttons (join, leave, approve): CSRF only."""

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agora.core.errors import DomainError, Forbidden, NotFound, ValidationError
-from agora.core.forms import place_errors
+from agora.core.forms import ButtonForm, place_errors
 from agora.core.policy import can, require
 from agora.follows.services import is_following
 from agora.profiles.services import find_person
 from agora.spaces import membership, services
-from agora.spaces.forms import ButtonForm, InviteForm, RequestForm, SettingsForm, SpaceForm
+from agora.spaces.forms import InviteForm, RequestForm, SettingsForm, SpaceForm
 
 bp = Blueprint("spaces", __name__)
 

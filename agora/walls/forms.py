@@ -31,7 +31,3 @@ class ShareForm(FlaskForm):
 
     target = SelectField(_l("Share to"), choices=[])
     body = TextAreaField(_l("Add a comment (optional)"))
-
-
-class ActionForm(FlaskForm):
-    """A bare form for buttons (delete, react): CSRF only."""

@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from agora.core.errors import NotFound, ValidationError
-from agora.core.forms import place_errors
+from agora.core.forms import ButtonForm, place_errors
 from agora.core.policy import require
 from agora.core.redirects import next_path
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
 from agora.walls import queries, reactions, services
-from agora.walls.forms import ActionForm, CommentForm, EditForm, PostForm, ShareForm
+from agora.walls.forms import CommentForm, EditForm, PostForm, ShareForm
 
 bp = Blueprint("walls", __name__)
 
@@ -71,7 +71,7 @@ def post_on_space(slug):
 def show_post(post_id):
     post = services.get_post(current_user, post_id)
     return render_template("walls/post.html", thread=queries.thread(current_user, post), post=post,
-                           comment_form=CommentForm(), action_form=ActionForm())
+                           comment_form=CommentForm(), action_form=ButtonForm())
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -94,7 +94,7 @@ def edit_post(post_id):
 @login_required
 def delete_post(post_id):
     post = services.get_post(current_user, post_id, "post.delete")
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         services.delete_post(current_user, post)
         flash(_("Your post is deleted."), "success")
     return redirect(url_for("site.home"))
@@ -153,7 +153,7 @@ def comment(post_id):
 @login_required
 def react_post(post_id):
     post = services.get_post(current_user, post_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         reactions.set_reaction(current_user, post, request.form.get("kind", ""))
     return redirect(next_path(url_for("walls.show_post", post_id=post.id)))
 
@@ -178,7 +178,7 @@ def edit_comment(comment_id):
 def delete_comment(comment_id):
     comment_ = comment_services.get_comment(current_user, comment_id, "comment.delete")
     post_id = comment_.post_id
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         comment_services.delete_comment(current_user, comment_)
         flash(_("Your comment is deleted."), "success")
     return redirect(url_for("walls.show_post", post_id=post_id))
@@ -198,7 +198,7 @@ def comment_history(comment_id):
 @login_required
 def react_comment(comment_id):
     comment_ = comment_services.get_comment(current_user, comment_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         reactions.set_reaction(current_user, comment_, request.form.get("kind", ""))
     return redirect(comment_services.comment_url(comment_))
 
