@@ -30,6 +30,8 @@ catalog: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o agora/translations/messages.pot .
 	$(BIN)/pybabel -q update -i agora/translations/messages.pot -d agora/translations --no-fuzzy-matching
 
+# The demo loads only into an empty database; with it, and only if no config file exists, `flask demo load`
+# writes instance/agora.toml naming the demo's HR department (it prints "Wrote …"). Your own file is never touched.
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty

@@ -16,7 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     flask_overrides = {k: v for k, v in config.items() if k.isupper()}
     sections = {k: v for k, v in config.items() if not k.isupper()}
-    settings = agora_config.from_mapping(sections) if sections or flask_overrides else agora_config.load()
+    from_file = not (sections or flask_overrides)
+    settings = agora_config.load() if from_file else agora_config.from_mapping(sections)
     instance = Path(flask_overrides.pop("INSTANCE_PATH", agora_config.instance_path()))
     instance.mkdir(parents=True, exist_ok=True)
 
@@ -24,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance), template_folder=str(root / "templates"),
                 static_folder=str(root / "static"))
     app.config.update(agora_config.flask_settings(settings, instance, PACKAGE_DIR))
+    # The file the settings came from (None: a mapping); `flask demo load` writes the demo's there if it is missing.
+    app.config["AGORA_CONFIG_FILE"] = str(agora_config.config_path()) if from_file else None
     app.config.update(flask_overrides)
 
     db.init_app(app)

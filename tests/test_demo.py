@@ -125,3 +125,91 @@ def test_demo_load_indexes_everything_once_at_the_end(app, client, login, monkey
     login(db.session.scalar(select(User).where(User.email == "mathieu.lambert@agora.example")),
           password=data.DEMO_PASSWORD)
     assert "Hélène Marchand" in client.get("/search?q=Marchand").get_data(as_text=True)
+
+
+def instance_app(instance, monkeypatch):
+    """The app as `make run` builds it: settings from the instance folder's config file, if any."""
+    from agora import create_app
+
+    monkeypatch.setenv("AGORA_INSTANCE", str(instance))
+    monkeypatch.delenv("AGORA_CONFIG", raising=False)
+    application = create_app()
+    application.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    return application
+
+
+def browse_as(application, email):
+    client = application.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    response = client.post("/login", data={"email": email, "password": data.DEMO_PASSWORD})
+    assert response.status_code == 302, response.data[:300]
+    return client
+
+
+def test_demo_load_into_an_empty_instance_makes_the_hr_department_hr(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    first = instance_app(instance, monkeypatch)
+    with first.app_context():
+        db.create_all()
+        result = load(first, "--if-empty")
+    assert result.exit_code == 0, result.output
+    config_file = instance / "agora.toml"
+    assert f"Wrote {config_file}" in result.output
+    assert "add to the config file" not in result.output  # the file says it now
+    hr_head = "claire.dubois@agora.example"
+    # This process read its settings before the file existed: Claire is not HR yet.
+    assert browse_as(first, hr_head).get("/moderation/queue").status_code == 403
+
+    # From the next start (`make run` then serves), the head of HR sees the review queue and, HR
+    # moderating every space, even the secret one; a developer who moderates no space there sees neither.
+    served = instance_app(instance, monkeypatch)
+    assert served.config["AGORA"]["hr"] == {"emails": [], "departments": [data.HR], "moderates": ["*"]}
+    claire = browse_as(served, hr_head)
+    assert claire.get("/moderation/queue").status_code == 200
+    assert claire.get("/spaces/comite-direction").status_code == 200
+    noah = browse_as(served, "noah.laurent@agora.example")
+    assert noah.get("/spaces/comite-direction").status_code == 404
+    assert noah.get("/moderation/queue").status_code == 403
+
+    # Loading again leaves the file (perhaps edited since) alone and does not ask for it again.
+    config_file.write_text(config_file.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    with served.app_context():
+        again = load(served, "--if-empty")
+    assert "demo not loaded" in again.output and "add to the config file" not in again.output
+    assert config_file.read_text(encoding="utf-8").endswith("# edited\n")
+
+
+def test_a_real_install_gets_no_hr_from_the_demo(tmp_path, monkeypatch):
+    from agora.accounts.services import create_user
+    from agora.profiles.services import assign_org
+
+    instance = tmp_path / "instance"
+    real = instance_app(instance, monkeypatch)
+    with real.app_context():
+        db.create_all()
+        staff = create_user("rh@example.com", "Rita Hamel", data.DEMO_PASSWORD)
+        assign_org(staff, title="Gestionnaire RH", department=data.HR)
+        db.session.commit()
+        assert load(real, "--if-empty").output.startswith("Accounts already exist")
+        # Even the demo loaded beside real accounts writes no config: their HR stays the admin's choice.
+        result = load(real)
+    assert result.exit_code == 0, result.output
+    assert "Demo organisation loaded" in result.output
+    assert not (instance / "agora.toml").exists()
+    assert 'departments = ["Ressources humaines"]' in result.output  # how to do it, if wanted
+    served = instance_app(instance, monkeypatch)
+    for email in ("rh@example.com", "claire.dubois@agora.example"):
+        assert browse_as(served, email).get("/moderation/queue").status_code == 403
+
+
+def test_an_existing_config_file_is_never_replaced(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "agora.toml").write_text('[site]\nname = "Intranet"\n', encoding="utf-8")
+    application = instance_app(instance, monkeypatch)
+    with application.app_context():
+        db.create_all()
+        result = load(application, "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert (instance / "agora.toml").read_text(encoding="utf-8") == '[site]\nname = "Intranet"\n'
+    assert "Wrote" not in result.output and 'departments = ["Ressources humaines"]' in result.output

@@ -1,5 +1,8 @@
 """`flask demo load`."""
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -23,6 +26,7 @@ def load(if_empty):
         click.echo(_("Accounts already exist: demo not loaded."))
         if services.demo_loaded():
             _print_logins()
+            _print_hr_hint()
         return
     try:
         with click.progressbar(length=len(data.PEOPLE), label=_("Creating the demo people")) as bar:
@@ -39,18 +43,33 @@ def load(if_empty):
     for warning in result.warnings:
         click.echo(_("Warning: some demo content could not be added (%(detail)s).", detail=warning), err=True)
     _print_logins()
+    config_file = current_app.config.get("AGORA_CONFIG_FILE")
+    # Only alongside the demo in an otherwise empty database, and never over an admin's file.
+    if result.into_empty and config_file and services.write_demo_config(Path(config_file)):
+        click.echo(_("Wrote %(path)s: the people of the %(department)s department are HR and moderate every "
+                     "space from the next start. A real install names its HR in its own config file.",
+                     path=config_file, department=data.HR))
+        click.echo("")
+    else:
+        _print_hr_hint()
 
 
 def _print_logins():
     by_key = {p[0]: p for p in data.PEOPLE}
     samples = [("e5", _("admin")), ("ceo", _("chief executive")), ("hr", _("head of HR")),
-               ("e3", _("developer"))]
+               ("e3", _("developer, moderator of the Lancement produit space")),
+               ("e13", _("apprentice developer, a member of that space"))]
     click.echo("")
     click.echo(_("Demo logins (password for every demo account: %(password)s):", password=data.DEMO_PASSWORD))
     for key, role in samples:
         person = by_key[key]
         click.echo(f"  {services.email_for(key, person[1], person[7]):<36} {person[1]} ({role})")
     click.echo("")
+
+
+def _print_hr_hint():
+    if data.HR in current_app.config["AGORA"]["hr"]["departments"]:
+        return
     click.echo(_("To make the people of the HR department HR in Agora, add to the config file:"))
     click.echo("")
     click.echo("  [hr]")

@@ -5,6 +5,7 @@ import io
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -24,6 +25,20 @@ SEED = 2026
 PHOTO_SIZE = 256
 # A few people keep the initials placeholder, as in any real company.
 WITHOUT_PHOTO = {"s8", "e13", "m7"}
+# HR is whoever the config file names, never a department by default; the demo's file names its HR department.
+DEMO_CONFIG = f"""\
+# Written by `flask demo load` (which `make run` runs) with the demo company, because no config file
+# was here. It makes the demo's HR department HR in Agora: its people, the head of HR Claire Dubois
+# among them, see the review queue and moderate every space.
+# A real install names its own HR: delete this file, then copy config.example.toml (every key, its
+# default and what it does) to this place and edit it.
+
+[hr]
+# The people working in these departments are HR.
+departments = ["{data.HR}"]
+# The spaces HR moderates: "*" is every space (and lets HR read them all), or a list of slugs.
+moderates = ["*"]
+"""
 
 
 @dataclass
@@ -36,6 +51,7 @@ class DemoResult:
     password: str = data.DEMO_PASSWORD
     hr_department: str = data.HR
     warnings: list[str] = field(default_factory=list)
+    into_empty: bool = False  # the database held no account before: the demo is all there is
 
 
 def has_accounts() -> bool:
@@ -89,8 +105,21 @@ def load_demo(*, if_empty: bool = False, progress: Callable[[Iterable], Iterable
         return DemoResult(loaded=False)
     if demo_loaded():
         raise Conflict(_("The demo organisation is already loaded (%(email)s exists).", email=data.ADMIN_EMAIL))
+    into_empty = not has_accounts()
     with bulk_work():
-        return _load(progress or (lambda items: items))
+        result = _load(progress or (lambda items: items))
+    result.into_empty = into_empty
+    return result
+
+
+def write_demo_config(path: Path) -> bool:
+    """Write the demo's config file at `path` unless a file is already there; True when written."""
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(DEMO_CONFIG)
+    except FileExistsError:
+        return False
+    return True
 
 
 def _load(progress) -> DemoResult:
