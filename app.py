@@ -2,11 +2,12 @@
 import sys
 
 from agora import create_app
-from agora.config import ConfigError
+from agora.config import StartupError
 
 try:
     app = create_app()
-except ConfigError as exc:
-    # An admin's typo deserves the list of problems, not a traceback (gunicorn: see gunicorn.conf.py).
+except StartupError as exc:
+    # An admin's typo (or a wrong library version) deserves a report, not a traceback (gunicorn: see
+    # gunicorn.conf.py).
     print(exc.report(), file=sys.stderr)
     sys.exit(1)

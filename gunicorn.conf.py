@@ -2,16 +2,19 @@
 
 Without it each worker would fail on an invalid file and gunicorn would respawn them;
 here the master prints the same report as `flask config check` and exits with status 1.
+The same goes for a Whoosh-Reloaded version the search backend was not written for.
 """
 import gc
 import os
 import sys
 
-from agora.config import ConfigError, load
+from agora.config import StartupError, load
+from agora.search.whoosh_patches import check_version
 
 try:
     load()
-except ConfigError as exc:
+    check_version()
+except StartupError as exc:
     print(exc.report(), file=sys.stderr)
     sys.exit(1)
 

@@ -52,7 +52,14 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class ConfigError(Exception):
+class StartupError(Exception):
+    """The app cannot start; `report()` tells the admin why (printed instead of a traceback)."""
+
+    def report(self) -> str:
+        return str(self)
+
+
+class ConfigError(StartupError):
     """The config file cannot be used; `problems` says why."""
 
     def __init__(self, problems: list[Problem], source: str = ""):

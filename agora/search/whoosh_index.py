@@ -39,7 +39,6 @@ DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by on
 WORDS_PER_TERM = 16
 BUILD_MEMORY_MB = 1024  # per indexing process: postings sorted in memory rather than spilled and merged
 
-patch_whoosh()
 # BM25F normalises a field's score by its length against the average over *all* documents; short
 # fields that most documents lack (skills, names) would be punished for existing. No length
 # normalisation there, so a skill outranks a word in passing, as the field boosts intend.
@@ -81,6 +80,7 @@ class WhooshBackend(SearchBackend):
     """Whoosh indexes under `root`; one searcher per thread, refreshed before each query."""
 
     def __init__(self, root: Path):
+        patch_whoosh()  # checks the Whoosh version first: another one stops the start with a message
         self.root = Path(root)
         self.cache = ScopeCache()
         self.codes = CodeCache()

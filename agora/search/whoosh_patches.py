@@ -1,20 +1,43 @@
-"""Fixes to Whoosh-Reloaded 2.7's reading code, applied once when the search backend loads.
+"""Fixes to Whoosh-Reloaded's reading code, installed by the Whoosh backend when it starts.
 
-Each one keeps Whoosh's results identical and removes a cost measured at full scale (1M documents);
-they replace methods of its `whoosh3` codec, so they are pinned to the 2.7 series (pyproject.toml).
+Each one keeps Whoosh's results identical and removes a cost measured at full scale (1M documents).
+They replace methods of its `whoosh3` codec, so they are installed only on the exact version they
+were written against (WHOOSH_VERSION): any other stops the app at start with a message naming both,
+and tests/test_whoosh_patches.py checks that each fix returns what the method it replaces returns.
 """
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
 
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
+import whoosh
 from whoosh.matching import ReadTooFar
 
+from agora.config import StartupError
 from agora.search.counting import Lru
 
+WHOOSH_VERSION = "2.7.5"
 # Decoded posting blocks kept per worker: about 2 KB each (128 ids and weights as arrays): 8 MB.
 BLOCK_CACHE = 4_000
+
+
+class WhooshVersionError(StartupError):
+    """The installed Whoosh-Reloaded is not the version the fixes were written against."""
+
+
+def installed_version() -> str:
+    return ".".join(str(part) for part in whoosh.__version__)
+
+
+def check_version() -> None:
+    """Raise WhooshVersionError unless the installed Whoosh-Reloaded is WHOOSH_VERSION."""
+    installed = installed_version()
+    if installed != WHOOSH_VERSION:
+        raise WhooshVersionError(
+            f"Search cannot start: Whoosh-Reloaded {installed} is installed, but Agora's fixes to its "
+            f"reading code (agora/search/whoosh_patches.py) were written for Whoosh-Reloaded {WHOOSH_VERSION}.\n"
+            f"Install that version (pip install 'Whoosh-Reloaded=={WHOOSH_VERSION}', as pyproject.toml says), "
+            f"or check each fix against {installed} and update WHOOSH_VERSION.")
 
 
 def _cached_column_reader(self, fieldname, column):
@@ -46,10 +69,15 @@ def _skip_to(self, targetid):
     self._i = bisect_left(self._ids, targetid, self._i)
 
 
-
 _blocks = Lru(BLOCK_CACHE)
-_read_ids_from_disk = W3LeafMatcher._read_ids
-_read_weights_from_disk = W3LeafMatcher._read_weights
+_originals: dict[tuple[type, str], object] = {}  # Whoosh's own methods, kept when the fixes go in
+# Whoosh's own block readers, bound by patch_whoosh (a module global: called for every block read).
+_read_ids_from_disk = _read_weights_from_disk = None
+
+
+def original(cls: type, name: str):
+    """Whoosh's own method `name` of `cls`, as it was before `patch_whoosh` replaced it."""
+    return _originals.get((cls, name)) or cls.__dict__[name]
 
 
 def _block(self) -> tuple:
@@ -78,9 +106,25 @@ def _read_weights(self):
     self._weights = _block(self)[1]
 
 
+def fixes() -> list[tuple[type, str, object]]:
+    """(Whoosh class, method name, its replacement) for each fix."""
+    # Imported here, after the version check: another version may not have these classes at all.
+    from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
+
+    return [(W3PerDocReader, "_cached_reader", _cached_column_reader), (W3LeafMatcher, "skip_to", _skip_to),
+            (W3LeafMatcher, "_read_ids", _read_ids), (W3LeafMatcher, "_read_weights", _read_weights)]
+
+
 def patch_whoosh() -> None:
-    """Install the fixes (idempotent)."""
-    W3PerDocReader._cached_reader = _cached_column_reader
-    W3LeafMatcher.skip_to = _skip_to
-    W3LeafMatcher._read_ids = _read_ids
-    W3LeafMatcher._read_weights = _read_weights
+    """Check the installed Whoosh-Reloaded's version, then install the fixes (idempotent)."""
+    global _read_ids_from_disk, _read_weights_from_disk
+    check_version()
+    for cls, name, fix in fixes():
+        own = cls.__dict__[name]
+        if own is not fix:
+            _originals.setdefault((cls, name), own)
+            setattr(cls, name, fix)
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    _read_ids_from_disk = original(W3LeafMatcher, "_read_ids")
+    _read_weights_from_disk = original(W3LeafMatcher, "_read_weights")
