@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 
 from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from agora.accounts.models import ApiToken, User, UserSession
 from agora.core.errors import Conflict, NotFound, ValidationError
+from agora.core.folding import fold
 from agora.core.policy import can
 from agora.core.time import utcnow
 from agora.extensions import db, login_manager
@@ -27,12 +27,6 @@ _DUMMY_HASH = generate_password_hash("agora-timing-equaliser")
 
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def fold(text: str) -> str:
-    """Lowercase, accent-free form for sorting and matching ("Émilie" -> "emilie")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def normalise_email(email: str) -> str:

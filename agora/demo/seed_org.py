@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from agora.accounts.models import User
-from agora.accounts.services import fold
+from agora.core.folding import fold, slugify
 from agora.core.sanitiser import render_markdown
 from agora.demo import seed_names as names
 from agora.demo.seed_db import BulkWriter, next_id
 from agora.demo.seed_words import Vocabulary, Zipf
 from agora.follows.models import Follow
 from agora.profiles.models import Department, Profile, Skill, profile_skills
-from agora.profiles.services import slugify
 from agora.spaces.models import JoinRequest, Membership, Space
 from agora.spaces.services import SLUG_RE, VISIBILITIES
 from agora.walls.models import Hashtag

@@ -13,9 +13,10 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from agora.accounts.models import User
-from agora.accounts.services import create_user, fold
+from agora.accounts.services import create_user
 from agora.core.bulk import bulk_work
 from agora.core.errors import Conflict
+from agora.core.folding import fold
 from agora.core.hooks import hooks
 from agora.demo import people as data
 from agora.extensions import db

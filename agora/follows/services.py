@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from agora.core.errors import NotFound, ValidationError
+from agora.core.folding import fold
 from agora.extensions import db
 from agora.follows.models import TARGET_TYPES, Follow
 
@@ -24,7 +25,6 @@ def resolve(user, target_type: str, key: str):
 
         return get_space(user, key)
     if target_type == "hashtag":
-        from agora.accounts.services import fold
         from agora.walls.services import _tag_rows
 
         slug = fold(key).lstrip("#")

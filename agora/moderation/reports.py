@@ -10,6 +10,7 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from agora.core.errors import ValidationError
+from agora.core.folding import fold
 from agora.core.policy import can, is_hr, require, space_access
 from agora.core.time import utcnow
 from agora.extensions import db
@@ -50,8 +51,6 @@ def file_report(user, target_type: str, target_id, category, text) -> Report:
 # --- keyword watch ----------------------------------------------------------------------------
 
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    from agora.accounts.services import fold
-
     found = []
     for keyword in current_app.config["AGORA"]["moderation"]["watch_keywords"]:
         folded = " ".join(fold(keyword).split())
@@ -63,8 +62,6 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
 
 def watched_terms(text: str) -> list[str]:
     """The watch-list terms found in `text`, compared without case or accents, as whole words."""
-    from agora.accounts.services import fold
-
     folded = fold(text or "")
     return [keyword for keyword, pattern in _patterns() if pattern.search(folded)]
 

@@ -23,8 +23,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from agora.accounts.models import User
-from agora.accounts.services import create_user, fold, normalise_email
+from agora.accounts.services import create_user, normalise_email
 from agora.core.errors import ValidationError
+from agora.core.folding import fold
 from agora.extensions import db
 from agora.profiles.models import Profile
 from agora.profiles.services import assign_org, get_skills

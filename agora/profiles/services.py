@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from agora.accounts.models import User
-from agora.accounts.services import fold, normalise_email
+from agora.accounts.services import normalise_email
 from agora.core.errors import NotFound, ValidationError
+from agora.core.folding import fold, slugify
 from agora.core.hooks import hooks
 from agora.core.pagination import Page, keyset
 from agora.core.policy import require
@@ -33,11 +34,6 @@ MAX_CHAIN = 30          # deeper than any real company; stops runaway walks on b
 MAX_SKILLS = 30
 SKILL_LENGTH = 60
 PHOTO_PX = 512
-
-
-def slugify(text: str) -> str:
-    """URL-safe folded form: "Réseaux sociaux" -> "reseaux-sociaux" (keeps + and # for C++ and C#)."""
-    return re.sub(r"[^\w+#.]+", "-", fold(text)).strip("-.")
 
 
 def _notify_changed(person: User) -> None:

@@ -11,11 +11,12 @@ managers/manager on the English one, and meetings/meeting on the French one (whi
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang import stemmer_for_language
+
+from agora.core.folding import fold
 
 # Apostrophes inside a word keep it whole so that elision can look at it ("l'entreprise", "aujourd’hui").
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -26,12 +27,6 @@ MAX_WORD = 60
 
 _french = stemmer_for_language("fr")
 _english = stemmer_for_language("en")
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents: "Réunion" -> "reunion", "Œuvre" -> "oeuvre"."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=50_000)

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from whoosh import query as wq
 
-from agora.search.analysis import fold, normalise, query_stems, words
+from agora.core.folding import fold
+from agora.search.analysis import normalise, query_stems, words
 from agora.search.schema import BOOSTS, TEXT_FIELDS
 
 TYPES = ("post", "comment", "person", "space", "tag")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from agora.search.analysis import analyzer, fold, words
+from agora.core.folding import fold
+from agora.search.analysis import analyzer, words
 
 EVERYONE = "all"
 # Field boosts: a skill or a name says more about a document than a word in passing.

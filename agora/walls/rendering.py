@@ -10,7 +10,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from agora.accounts.models import User
-from agora.accounts.services import fold
+from agora.core.folding import fold
 from agora.core.sanitiser import render_markdown
 from agora.extensions import db
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from agora.core.errors import NotFound, ValidationError
+from agora.core.folding import fold
 from agora.core.forms import ButtonForm, place_errors
 from agora.core.policy import require
 from agora.core.redirects import next_path
@@ -206,8 +207,6 @@ def react_comment(comment_id):
 @bp.get("/tags/<slug>")
 @login_required
 def tag(slug):
-    from agora.accounts.services import fold
-
     folded = fold(slug)
     if folded != slug:
         return redirect(url_for("walls.tag", slug=folded), 301)
