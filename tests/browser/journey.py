@@ -140,7 +140,9 @@ class Journey:
         expect(page.locator("main")).to_contain_text(self.cast.token)
         photo = page.locator(".profile-summary img.avatar")
         expect(photo).to_have_attribute("src", re.compile(r"^/media/\d+"))
-        assert page.evaluate("img => img.complete && img.naturalWidth > 0", photo.element_handle())
+        # The avatar is lazy-loaded, so the page's load event does not wait for it: wait for the image itself
+        # (read once, it failed under the suite's parallel load); a broken image still fails, at the timeout.
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
         return page
 
     @step

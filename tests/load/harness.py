@@ -341,6 +341,20 @@ def searchable(server: LoadServer) -> dict[int, str]:
         page += 1
 
 
+def eventually(probe, *, within: float, until=bool, every: float = 0.1):
+    """Call `probe()` until `until(result)` holds or `within` s have passed; the last result.
+
+    For what the server finishes on its own time (a worker reaped, an outbox drained): read once, such
+    a check races the server and fails on a busy machine.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        result = probe()
+        if until(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(every)
+
+
 def missing_from_search(server: LoadServer, outcome: Outcome, within: float) -> tuple[set[str], float]:
     """Acknowledged words whose posts search does not find, polling for `within` s; and when it first agreed.
 

@@ -17,7 +17,16 @@ from contextlib import contextmanager
 import pytest
 
 from tests.load.conftest import CLIENTS, SECONDS
-from tests.load.harness import RUN_WORD, Client, lost_writes, missing_from_search, run_load, searchable, start_load
+from tests.load.harness import (
+    RUN_WORD,
+    Client,
+    eventually,
+    lost_writes,
+    missing_from_search,
+    run_load,
+    searchable,
+    start_load,
+)
 
 SEARCH_DEADLINE = 2.0  # seconds after the end of the run
 
@@ -30,6 +39,12 @@ def _unexpected(outcome, allow_search_503: bool = False) -> list[str]:
 
 def _workload_posts(server) -> set[int]:
     return {pid for pid, body in server.posts().items() if RUN_WORD in body}
+
+
+def _outbox_backlog(server) -> str:
+    # A drain deletes its outbox rows just after the index commit that searches already see: wait for it.
+    return eventually(lambda: server.search_status()["Outbox backlog"], until=lambda backlog: backlog == "0",
+                      within=15, every=0.5)
 
 
 def test_concurrent_clients_read_and_write_and_lose_nothing(load_server):
@@ -58,7 +73,8 @@ def test_sigkill_of_a_worker_then_of_the_whole_server_loses_no_acknowledged_writ
     time.sleep(SECONDS * 0.3)
     killed = server.kill_worker()
     time.sleep(SECONDS * 0.3)
-    assert killed not in server.worker_pids()
+    # The master reaps the killed worker when it gets to it: a busy machine makes that late.
+    assert eventually(lambda: killed not in server.worker_pids(), within=30), f"worker {killed} never reaped"
     server.kill_all()  # mid-run: clients now see refused connections
     outcome.stop.set()
     thread.join(timeout=SECONDS + 120)
@@ -71,7 +87,7 @@ def test_sigkill_of_a_worker_then_of_the_whole_server_loses_no_acknowledged_writ
     # One search drains what the killed processes left in the outbox; then the index agrees with the database.
     missing, _ = missing_from_search(server, outcome, within=10)
     assert not missing
-    assert server.search_status()["Outbox backlog"] == "0"
+    assert _outbox_backlog(server) == "0"
     assert set(searchable(server)) == _workload_posts(server)
     # And the restarted server takes traffic as before.
     after = run_load(server, 1, 4, seed=2)
@@ -126,7 +142,7 @@ def test_a_deleted_or_corrupted_index_keeps_pages_up_and_is_rebuilt(load_server,
     assert during.acked and not during.dropped, during.summary()
     assert "Indexed" in server.flask("search", "rebuild")
     assert set(searchable(server)) == _workload_posts(server)
-    assert server.search_status()["Outbox backlog"] == "0"
+    assert _outbox_backlog(server) == "0"
 
 
 @pytest.mark.postgres_only
@@ -180,9 +196,8 @@ def _outage(server, pg) -> None:
         "\n".join(e for e in outcome.errors if not e.startswith("503 "))
     assert b"Traceback" not in page
     # The same workers recover by themselves once PostgreSQL is back.
-    deadline = time.monotonic() + 15
-    while person.get("/")[0] != 200 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    status = eventually(lambda: person.get("/")[0], until=lambda status: status == 200, within=15, every=0.2)
+    assert status == 200, f"still {status} 15 s after PostgreSQL came back"
     after = run_load(server, 2, 8, seed=4)
     assert not after.errors and not after.dropped and after.acked, after.summary() + "\n".join(after.errors[:10])
     assert not lost_writes(server, outcome)
