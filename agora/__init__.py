@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         feed,
         follows,
         jobs,
+        mail,
         media,
         moderation,
         notifications,
@@ -65,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         spaces,
         walls,
     )
-    for feature in (site, jobs, media, accounts, profiles, spaces, walls, follows, feed, notifications, moderation,
+    for feature in (site, jobs, media, accounts, profiles, spaces, walls, follows, feed, notifications, mail, moderation,
                     search, admin, demo):
         feature.register(app)
 

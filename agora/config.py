@@ -12,6 +12,7 @@ import secrets
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,6 +36,7 @@ DEFAULT_ATTRIBUTES = {
     "td": ["align"],
 }
 VISIBILITIES = ("open", "closed", "secret")
+MAIL_SECURITY = ("none", "starttls", "tls")
 LANGUAGES = ("en", "fr")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -129,6 +131,17 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "backend": ("jobsbackend", "sqlite"),
         "workers": ("int", 2),
     },
+    "mail": {
+        "enabled": ("bool", False),
+        "host": ("str", "localhost"),
+        "port": ("int", 25),
+        "security": ("mailsecurity", "none"),
+        "username": ("str", ""),
+        "password": ("str", ""),
+        "password_env": ("str", ""),
+        "sender": ("sender", "Agora <agora@example.com>"),
+        "reply_to": ("optemail", ""),
+    },
 }
 # `[[spaces]]` is an array of tables: each entry has these keys.
 SPACE_SCHEMA: dict[str, tuple] = {
@@ -153,7 +166,8 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
     def bad(msg: str) -> list[Problem]:
         return [Problem(path, msg)]
 
-    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend"):
+    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend",
+                "mailsecurity", "sender", "optemail"):
         if not isinstance(value, str):
             return bad(f"must be a string, not {_type_name(value)}.")
         if kind == "slug" and not SLUG_RE.match(value):
@@ -170,6 +184,12 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
             return bad(f"'{value}' is not a supported database URL (sqlite:/// or postgresql://).")
         if kind == "jobsbackend" and value != "sqlite" and not REDIS_URL_RE.match(value):
             return bad(f"'{value}' is not a job backend; use \"sqlite\" or \"redis://host:port/db\".")
+        if kind == "mailsecurity" and value not in MAIL_SECURITY:
+            return bad(f"'{value}' is not a mail security; use one of {', '.join(MAIL_SECURITY)}.")
+        if kind == "sender" and not EMAIL_RE.match(parseaddr(value)[1]):
+            return bad(f"'{value}' is not a sender such as \"Agora <agora@example.com>\".")
+        if kind == "optemail" and value and not EMAIL_RE.match(value):
+            return bad(f"'{value}' is not an email address.")
         if kind == "timezone":
             try:
                 get_timezone(value)
@@ -247,6 +267,11 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
             problems += found
             if not found:
                 data[section][key] = _normalise(kind, value)
+    mail = data["mail"]
+    if mail["password"] and mail["password_env"]:
+        problems.append(Problem("mail.password", "set either mail.password or mail.password_env, not both."))
+    if mail["enabled"] and not mail["host"]:
+        problems.append(Problem("mail.host", "is required when mail.enabled is true."))
     site = data["site"]
     if site["default_language"] not in site["languages"]:
         problems.append(Problem("site.default_language", f"'{site['default_language']}' is not among site.languages."))

@@ -1,8 +1,8 @@
-"""Notifications API: the reader's list, read marks."""
+"""Notifications API: the reader's list, read marks, and what they receive in the app and by email."""
 from flask import jsonify, request
 from flask_login import current_user
 
-from agora.core.api import api_blueprint
+from agora.core.api import api_blueprint, json_body
 from agora.notifications import services
 
 bp = api_blueprint("notifications_api", __name__)
@@ -48,3 +48,13 @@ def read(notification_id: int):
 def read_all():
     changed = services.mark_all_read(current_user)
     return jsonify({"marked": changed, "unread": services.unread_count(current_user)})
+
+
+@bp.get("/me/notification-preferences")
+def preferences():
+    return jsonify(services.all_preferences(current_user))
+
+
+@bp.put("/me/notification-preferences")
+def set_preferences():
+    return jsonify(services.set_all_preferences(current_user, json_body()))

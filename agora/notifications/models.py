@@ -57,3 +57,32 @@ class NotificationPreference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     enabled: Mapped[bool] = mapped_column(default=True)
+
+
+class EmailPreference(db.Model):
+    """A person's email mode for one kind ("immediately", "digest", "never"); kinds without a row keep their default."""
+
+    __tablename__ = "email_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(12))
+
+
+class EmailSettings(db.Model):
+    """A person's digest choices and the state of their address; people without a row have the defaults."""
+
+    __tablename__ = "email_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="daily")
+    digest_hour: Mapped[int] = mapped_column(default=8)
+    # The person's time zone for the digest hour; empty: the site's.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+    # Discourse's rule: no digest for someone who visited within the interval.
+    skip_if_visited: Mapped[bool] = mapped_column(default=True)
+    last_digest_at: Mapped[datetime | None]
+    last_emailed_at: Mapped[datetime | None]
+    # Set when the mail server refused the address permanently (5xx); nothing is sent until it is confirmed.
+    failing_since: Mapped[datetime | None]
+    failing_reason: Mapped[str] = mapped_column(String(300), default="")

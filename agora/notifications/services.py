@@ -15,7 +15,7 @@ from agora.core.pagination import Page, keyset
 from agora.core.policy import can
 from agora.core.time import utcnow
 from agora.extensions import db
-from agora.notifications.models import Notification, NotificationPreference
+from agora.notifications.models import EmailPreference, EmailSettings, Notification, NotificationPreference
 
 # Every kind a person can receive, with its label on the preferences page. Later features add theirs here.
 KINDS: dict[str, object] = {
@@ -36,6 +36,20 @@ KINDS: dict[str, object] = {
     "appeal_assigned": _l("An appeal is given to me to decide"),
     "appeal_outcome": _l("An appeal I made is decided"),
 }
+
+# The kinds that may be emailed, with each one's mode for people who chose none; the others stay in the app.
+EMAIL_DEFAULTS: dict[str, str] = {
+    "mention": "immediately",
+    "moderation": "immediately",
+    "comment": "digest",
+    "reply": "digest",
+    "wall_post": "digest",
+    "appeal_outcome": "digest",
+}
+EMAIL_MODES = ("immediately", "digest", "never")
+DIGEST_FREQUENCIES = ("daily", "weekly", "never")
+DIGEST_DEFAULTS = {"digest_frequency": "daily", "digest_hour": 8, "timezone": "", "skip_if_visited": True,
+                   "failing_reason": ""}
 
 EXCERPT_LENGTH = 280
 PAGE_SIZE = 30
@@ -78,12 +92,18 @@ def notify(recipient_id: int, kind: str, *, actor_id: int | None, target_type: s
             existing.updated_at = now
             existing.url, existing.excerpt = url, excerpt or existing.excerpt
             return
-    db.session.add(Notification(
+    notification = Notification(
         recipient_id=recipient_id, kind=kind, actor_id=actor_id, actor_count=1,
         actor_ids=_actor_text({actor_id} if actor_id is not None else set()),
         target_type=target_type, target_id=target_id, url=url, excerpt=excerpt, group_key=group_key,
         created_at=now, updated_at=now,
-    ))
+    )
+    db.session.add(notification)
+    created = hooks("notifications.created")
+    if created:
+        db.session.flush()  # handlers (email) key their work by the notification's id
+        for handler in created:
+            handler(notification)
 
 
 def forget_target(target_type: str, target_id: int) -> None:
@@ -177,6 +197,119 @@ def set_preferences(user, choices: dict[str, bool]) -> dict[str, bool]:
             row.enabled = False
     db.session.commit()
     return get_preferences(user)
+
+
+def email_mode(user_id: int, kind: str) -> str:
+    """How `user_id` wants `kind` by email: "immediately", "digest" or "never"."""
+    if kind not in EMAIL_DEFAULTS:
+        return "never"
+    row = db.session.get(EmailPreference, (user_id, kind))
+    return row.mode if row is not None else EMAIL_DEFAULTS[kind]
+
+
+def email_settings(user_id: int, create: bool = False) -> EmailSettings:
+    """The person's digest and address settings; a transient row of defaults unless `create`."""
+    row = db.session.get(EmailSettings, user_id)
+    if row is None:
+        row = EmailSettings(user_id=user_id, **DIGEST_DEFAULTS)
+        if create:
+            db.session.add(row)
+    return row
+
+
+def all_preferences(user) -> dict:
+    """Every kind's in-app and email choice and the digest's, in the API's shape."""
+    in_app = get_preferences(user)
+    modes = dict(db.session.execute(select(EmailPreference.kind, EmailPreference.mode)
+                                    .where(EmailPreference.user_id == user.id)).all())
+    settings = email_settings(user.id)
+    return {
+        "kinds": {kind: {"in_app": in_app[kind], "email": modes.get(kind, EMAIL_DEFAULTS.get(kind, "never"))}
+                  for kind in KINDS},
+        "digest": {"frequency": settings.digest_frequency, "hour": settings.digest_hour},
+    }
+
+
+def set_all_preferences(user, data) -> dict:
+    """Save choices given in the shape of `all_preferences` (kinds and keys left out keep theirs); commits."""
+    errors: dict[str, list[str]] = {}
+    kinds = data.get("kinds", {}) if isinstance(data, dict) else None
+    digest = data.get("digest", {}) if isinstance(data, dict) else None
+    if not isinstance(kinds, dict):
+        errors["kinds"] = [_("Must map each kind to its choices.")]
+        kinds = {}
+    in_app, email = {}, {}
+    for kind, choice in kinds.items():
+        if kind not in KINDS:
+            errors[f"kinds.{kind}"] = [_("Unknown notification kind.")]
+        elif not isinstance(choice, dict) or set(choice) - {"in_app", "email"}:
+            errors[f"kinds.{kind}"] = [_("Must be an object with in_app and email.")]
+        else:
+            if "in_app" in choice:
+                if not isinstance(choice["in_app"], bool):
+                    errors[f"kinds.{kind}.in_app"] = [_("Must be true or false.")]
+                else:
+                    in_app[kind] = choice["in_app"]
+            if "email" in choice:
+                allowed = EMAIL_MODES if kind in EMAIL_DEFAULTS else ("never",)
+                if choice["email"] not in allowed:
+                    errors[f"kinds.{kind}.email"] = [_("Must be one of: %(choices)s.", choices=", ".join(allowed))]
+                else:
+                    email[kind] = choice["email"]
+    if not isinstance(digest, dict) or set(digest) - {"frequency", "hour"}:
+        errors["digest"] = [_("Must be an object with frequency and hour.")]
+        digest = {}
+    if "frequency" in digest and digest["frequency"] not in DIGEST_FREQUENCIES:
+        errors["digest.frequency"] = [_("Must be one of: %(choices)s.", choices=", ".join(DIGEST_FREQUENCIES))]
+    hour = digest.get("hour", 0)
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        errors["digest.hour"] = [_("Must be a whole hour from 0 to 23.")]
+    if errors:
+        raise ValidationError(_("Some preferences are not valid."), errors)
+    if in_app:
+        set_preferences(user, in_app)
+    set_email_modes(user, email)
+    if digest:
+        settings = email_settings(user.id, create=True)
+        settings.digest_frequency = digest.get("frequency", settings.digest_frequency)
+        settings.digest_hour = digest.get("hour", settings.digest_hour)
+    db.session.commit()
+    return all_preferences(user)
+
+
+def set_email_modes(user, modes: dict[str, str]) -> None:
+    """Store each kind's email mode (in the caller's transaction); a default mode keeps no row."""
+    for kind, mode in modes.items():
+        row = db.session.get(EmailPreference, (user.id, kind))
+        if mode == EMAIL_DEFAULTS.get(kind, "never"):
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(EmailPreference(user_id=user.id, kind=kind, mode=mode))
+        else:
+            row.mode = mode
+
+
+def save_email_settings(user, modes: dict[str, str], *, frequency: str, hour: int, timezone: str,
+                        skip_if_visited: bool) -> None:
+    """Save the email settings page (values already checked by its form); commits."""
+    set_email_modes(user, modes)
+    settings = email_settings(user.id, create=True)
+    settings.digest_frequency, settings.digest_hour = frequency, hour
+    settings.timezone, settings.skip_if_visited = timezone, skip_if_visited
+    db.session.commit()
+
+
+def confirm_address(user) -> None:
+    """The person says their address works again: mail to it resumes; commits."""
+    settings = email_settings(user.id, create=True)
+    settings.failing_since, settings.failing_reason = None, ""
+    db.session.commit()
+
+
+def visible_to(user, items: list[Notification]) -> list[Notification]:
+    """The notifications of `items` whose target `user` may still see, as the policy answers now."""
+    return _visible(user, items)
 
 
 def _visible(user, items: list[Notification]) -> list[Notification]:

@@ -1,12 +1,14 @@
 """Notification pages: the list, read marks and preferences. Every form works without JavaScript."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from agora.core.forms import ButtonForm
 from agora.core.redirects import next_path, same_site_path
 from agora.notifications import services
-from agora.notifications.forms import preferences_form
+from agora.notifications.forms import email_form, preferences_form
+from agora.notifications.phrases import describe
 
 bp = Blueprint("notifications", __name__)
 
@@ -15,57 +17,6 @@ bp = Blueprint("notifications", __name__)
 def _bell():
     # A function, so only pages that draw the bell pay for the (request-cached) count.
     return {"notifications_unread": lambda: services.unread_count(current_user)}
-
-
-def describe(notification) -> str:
-    """"Ana mentioned you", "Ana and 2 others reacted to your post", in the reader's language."""
-    name = notification.actor.name if notification.actor is not None else _("Someone")
-    others = notification.others
-    kind, on_comment = notification.kind, notification.target_type == "comment"
-    if kind == "reaction" and on_comment:
-        if others:
-            return ngettext("%(name)s and %(num)d other reacted to your comment",
-                            "%(name)s and %(num)d others reacted to your comment", others, name=name)
-        return _("%(name)s reacted to your comment", name=name)
-    if kind == "reaction":
-        if others:
-            return ngettext("%(name)s and %(num)d other reacted to your post",
-                            "%(name)s and %(num)d others reacted to your post", others, name=name)
-        return _("%(name)s reacted to your post", name=name)
-    if kind == "mention":
-        if others:
-            return ngettext("%(name)s and %(num)d other mentioned you",
-                            "%(name)s and %(num)d others mentioned you", others, name=name)
-        return _("%(name)s mentioned you", name=name)
-    if kind == "comment":
-        if others:
-            return ngettext("%(name)s and %(num)d other commented on your post",
-                            "%(name)s and %(num)d others commented on your post", others, name=name)
-        return _("%(name)s commented on your post", name=name)
-    if kind == "reply":
-        if others:
-            return ngettext("%(name)s and %(num)d other replied to your comment",
-                            "%(name)s and %(num)d others replied to your comment", others, name=name)
-        return _("%(name)s replied to your comment", name=name)
-    if kind == "wall_post":
-        if others:
-            return ngettext("%(name)s and %(num)d other posted on your wall",
-                            "%(name)s and %(num)d others posted on your wall", others, name=name)
-        return _("%(name)s posted on your wall", name=name)
-    phrases = {
-        "space_request": _("%(name)s asks to join a space you moderate", name=name),
-        "space_approved": _("%(name)s approved your request to join a space", name=name),
-        "space_refused": _("%(name)s declined your request to join a space", name=name),
-        "space_invite": _("%(name)s invites you to a space", name=name),
-        "space_removed": _("%(name)s removed you from a space", name=name),
-        "moderation": _("A moderator acted on your content; see the decision and its reason"),
-        "report_outcome": _("A report you made was handled"),
-        "appeal_assigned": _("%(name)s appealed a moderation decision; you are asked to decide", name=name),
-        "appeal_outcome": _("Your appeal was decided; see the outcome and its reason"),
-    }
-    if kind in phrases:
-        return phrases[kind]
-    return _("%(name)s: %(kind)s", name=name, kind=services.KINDS.get(kind, kind))
 
 
 @bp.get("/notifications")
@@ -110,3 +61,34 @@ def preferences():
         return redirect(url_for("notifications.preferences"))
     status = 400 if request.method == "POST" else 200
     return render_template("notifications/preferences.html", form=form, kinds=services.KINDS), status
+
+
+@bp.route("/notifications/email", methods=["GET", "POST"])
+@login_required
+def email():
+    settings = services.email_settings(current_user.id)
+    emailable = {kind: services.KINDS[kind] for kind in services.EMAIL_DEFAULTS}
+    current = {"kinds": {kind: services.email_mode(current_user.id, kind) for kind in emailable},
+               "digest_frequency": settings.digest_frequency, "digest_hour": settings.digest_hour,
+               "timezone": settings.timezone, "skip_if_visited": settings.skip_if_visited}
+    form = email_form(emailable, current)
+    if form.validate_on_submit():
+        services.save_email_settings(current_user, {kind: form[f"email_{kind}"].data for kind in emailable},
+                                     frequency=form.digest_frequency.data, hour=form.digest_hour.data,
+                                     timezone=form.timezone.data, skip_if_visited=form.skip_if_visited.data)
+        flash(_("Your email settings are saved."), "success")
+        return redirect(url_for("notifications.email"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("notifications/email.html", form=form, kinds=emailable, settings=settings,
+                           confirm_form=ButtonForm(), mail_enabled=current_app.config["AGORA"]["mail"]["enabled"],
+                           ), status
+
+
+@bp.post("/notifications/email/confirm")
+@login_required
+def confirm_email():
+    form = ButtonForm()
+    if form.validate_on_submit():
+        services.confirm_address(current_user)
+        flash(_("Thank you: emails to %(email)s resume.", email=current_user.email), "success")
+    return redirect(url_for("notifications.email"))
