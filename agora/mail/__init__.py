@@ -9,4 +9,5 @@ def register(app):
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.mail_cli)
     add_hook(app, "jobs.tasks", services.declare_tasks)
+    add_hook(app, "jobs.periodic", services.declare_schedules)
     add_hook(app, "notifications.created", services.on_notification)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from agora.core.errors import NotFound
 from agora.core.time import utcnow
 from agora.extensions import db
-from agora.jobs.services import TargetGone, Task, enqueue
+from agora.jobs.services import Periodic, TargetGone, Task, enqueue
 from agora.mail import compose, smtp, tokens
 from agora.notifications import services as notifications
 
@@ -29,7 +29,26 @@ def enabled() -> bool:
 
 def declare_tasks() -> dict[str, Task]:
     """The "jobs.tasks" hook: the mail jobs. Refusals of the server are retried: 1 min, 4, 16, 64, then 4 h."""
-    return {"mail.notification": Task(send_notification, max_attempts=6, retry_delay=60, timeout=120)}
+    from agora.mail import digest
+
+    return {
+        "mail.notification": Task(send_notification, max_attempts=6, retry_delay=60, timeout=120),
+        "mail.digest": Task(digest.send_digest, max_attempts=6, retry_delay=60, timeout=300),
+        "mail.digest_scan": Task(scan_digests, max_attempts=2, retry_delay=60, timeout=900),
+    }
+
+
+def declare_schedules() -> list[Periodic]:
+    """The "jobs.periodic" hook: look for people whose digest hour it is, every 15 minutes."""
+    return [Periodic("mail.digest_scan", minute="*/15")]
+
+
+def scan_digests() -> None:
+    """The job behind the schedule: queue the digests that are due (nothing when mail is off)."""
+    from agora.mail import digest
+
+    if enabled():
+        digest.scan()
 
 
 def on_notification(notification) -> None:

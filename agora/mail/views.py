@@ -1,6 +1,7 @@
-"""The unsubscribe link of every email: a page with a button, and RFC 8058's one-click POST."""
+"""The unsubscribe link of every email (a page with a button, and RFC 8058's one-click POST); the digest preview."""
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from agora.extensions import csrf
 from agora.mail import services
@@ -18,3 +19,11 @@ def unsubscribe(token: str):
     _user, list_name = services.unsubscribe(token) if done else services.unsubscribe_target(token)
     what = _("the digest") if list_name == "digest" else str(KINDS[list_name])
     return render_template("mail/unsubscribe.html", done=done, what=what, token=token)
+
+
+@bp.get("/notifications/email/digest")
+@login_required
+def digest_preview():
+    from agora.mail import compose, digest
+
+    return render_template("mail/digest_preview.html", digest=digest.build(current_user), link=compose.site_url)
