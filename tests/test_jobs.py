@@ -208,3 +208,22 @@ def test_an_unreachable_broker_never_fails_the_caller_and_the_sweeper_hands_the_
         assert _job(job.id).state == "queued"
         assert sweep(now=utcnow() + timedelta(minutes=10))["handed_again"] == 1
         db.engine.dispose()
+
+
+def test_admins_see_failed_jobs_and_retry_them_from_their_page(app, client, login, make_user):
+    from agora.extensions import db
+    from agora.jobs.models import Job
+
+    job = Job(name="mail.notification", args="{}", state="failed", attempts=6, max_attempts=6,
+              detail="Refused: 451 try later\ntraceback")
+    db.session.add(job)
+    db.session.commit()
+    login(make_user("colleague@example.com"))
+    assert client.get("/admin/jobs").status_code == 403
+    client.post("/logout")
+    login(make_user("admin@example.com", is_admin=True))
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "failed: 1" in page and "Refused: 451 try later" in page and "traceback" not in page
+    assert client.post(f"/admin/jobs/{job.id}/retry").status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(Job, job.id).state, db.session.get(Job, job.id).attempts) == ("queued", 0)

@@ -2,8 +2,9 @@
 
 
 def register(app):
-    """Wire `flask jobs` and the after-commit hand-over to the broker into `app`."""
-    from agora.jobs import cli, models, services  # noqa: F401 - models join the metadata
+    """Wire `flask jobs`, the admins' page and the after-commit hand-over to the broker into `app`."""
+    from agora.jobs import cli, models, services, views  # noqa: F401 - models join the metadata
 
     app.cli.add_command(cli.jobs_cli)
+    app.register_blueprint(views.bp)
     services.install()
