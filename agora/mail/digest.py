@@ -20,6 +20,8 @@ from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
 from agora.extensions import db
 from agora.jobs.services import TargetGone, enqueue
+from agora.mail import compose
+from agora.mail.delivery import deliver
 from agora.notifications import services as notifications
 
 INTERVALS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
@@ -172,8 +174,6 @@ def _discussed(user, since: datetime, skip: set[int], limit: int) -> list:
 def send_digest(user_id: int) -> None:
     """The job: build and send one person's digest, or end quietly when there is nothing or they visited."""
     from agora.accounts.models import User
-    from agora.mail import compose
-    from agora.mail.services import deliver
 
     user = db.session.get(User, user_id)
     if user is None or not user.active:

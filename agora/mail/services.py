@@ -6,17 +6,16 @@ keyed job, and the job decides at send time, asking the permission policy again,
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from agora.core.errors import NotFound
-from agora.core.time import utcnow
 from agora.extensions import db
 from agora.jobs.services import Periodic, TargetGone, Task, enqueue
 from agora.mail import compose, smtp, tokens
+from agora.mail.delivery import deliver
 from agora.notifications import services as notifications
 
 log = logging.getLogger("agora.mail")
@@ -80,26 +79,6 @@ def send_notification(notification_id: int) -> None:
         summary = describe(notification)
     deliver(user, compose.build(user, notification.kind, "notification", notification=notification,
                                 summary=summary, item_url=compose.site_url(notification.url)))
-
-
-def deliver(user, message: EmailMessage) -> str:
-    """Send `message` to `user` and note it; a permanent refusal marks the address failing, others are retried."""
-    settings = notifications.email_settings(user.id, create=True)
-    if settings.failing_since is not None:
-        raise TargetGone("the address is marked failing until its owner confirms it")
-    try:
-        answer = smtp.send(current_app.config["AGORA"]["mail"], message)
-    except smtp.Refused as refusal:
-        log.warning("mail to %s refused: %s %s", refusal.recipient, refusal.code, refusal.answer)
-        if not refusal.address_refused:
-            raise
-        settings.failing_since, settings.failing_reason = utcnow(), f"{refusal.code} {refusal.answer}"[:300]
-        db.session.commit()
-        raise TargetGone(f"the server refused {refusal.recipient} permanently: {refusal.code}") from None
-    settings.last_emailed_at = utcnow()
-    db.session.commit()
-    log.info("mail to %s: %s", user.email, answer)
-    return answer
 
 
 def unsubscribe_target(token: str) -> tuple[object, str]:
