@@ -6,8 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from agora.search.analysis import analyzer, query_stems, words
-from agora.search.query import parse, to_whoosh
+from agora.search.analysis import analyzer, query_stems
+from agora.search.query import parse
+from agora.search.text import words
+from agora.search.whoosh_query import translate
 
 # (what people type, what the text says): each pair must find each other, both ways.
 LANGUAGE_TABLE = [
@@ -75,7 +77,7 @@ MALFORMED = ['"', '""', '"unbalanced phrase', "-", "--", "- -", "OR", "OR OR a",
 @pytest.mark.parametrize("text", MALFORMED)
 def test_malformed_queries_parse_as_words(text):
     parsed = parse(text)
-    to_whoosh(parsed)  # never raises
+    translate(parsed).query(parsed.type)  # never raises
     assert len(parsed.raw) <= 400
 
 

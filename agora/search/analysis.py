@@ -1,41 +1,25 @@
-"""One analyzer for French and English text: case, accents, elision, and both languages' stemmers.
+"""The Whoosh backend's analysis: both languages' stemmers, and the analyzer of every text field.
 
-Each word is lowercased, stripped of a French elided article (l', d', qu', ...) or an English
-possessive, folded to plain ASCII letters, then stemmed twice: the French and the English
-Snowball stemmers each emit a token at the same position when they disagree. A query word is
-looked up under both its stems, so a match needs only one stem in common:
+(Indexes store their schema pickled, with these filters named by this module's path: it keeps its name.)
+
+A normalised word (agora.search.text) is stemmed twice: the French and the English Snowball
+stemmers (shipped with Whoosh) each emit a token at the same position when they disagree. A query
+word is looked up under both its stems, so a match needs only one stem in common:
 employés/employé and réseaux/réseau meet on the French stem, companies/company and
 managers/manager on the English one, and meetings/meeting on the French one (which keeps
 "meeting" whole). Stemming the folded form keeps the result independent of how a word was typed.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang import stemmer_for_language
 
-from agora.core.folding import fold
-
-# Apostrophes inside a word keep it whole so that elision can look at it ("l'entreprise", "aujourd’hui").
-WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-ELIDED = ("l", "d", "j", "n", "s", "c", "t", "m", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
-_ELISION_RE = re.compile(r"^(?:" + "|".join(ELIDED) + r")['’](?=\w)")
-_POSSESSIVE_RE = re.compile(r"['’]s$")
-MAX_WORD = 60
+from agora.search.text import WORD_RE, normalise
 
 _french = stemmer_for_language("fr")
 _english = stemmer_for_language("en")
-
-
-@lru_cache(maxsize=50_000)
-def normalise(word: str) -> str:
-    """One raw word as it is compared: no elided article or possessive, folded, no apostrophes."""
-    word = word.lower()
-    word = _ELISION_RE.sub("", word)
-    word = _POSSESSIVE_RE.sub("", word)
-    return fold(word).replace("'", "").replace("’", "")[:MAX_WORD]
 
 
 @lru_cache(maxsize=50_000)
@@ -45,16 +29,6 @@ def stems(word: str) -> tuple[str, ...]:
         return (word,)
     fr, en = _french(word), _english(word)
     return (fr,) if fr == en else (fr, en)
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of `text`, in order (for queries, spelling and phrase building)."""
-    found = []
-    for match in WORD_RE.finditer(text or ""):
-        word = normalise(match.group(0))
-        if word:
-            found.append(word)
-    return found
 
 
 def query_stems(word: str) -> tuple[str, ...]:
@@ -90,11 +64,3 @@ class DualStemFilter(Filter):
 def analyzer():
     """The analyzer of every searchable text field."""
     return RegexTokenizer(expression=WORD_RE) | NormaliseFilter() | DualStemFilter()
-
-
-def tokens_with_chars(text: str):
-    """(start, end, stems) for each word of `text`, for highlighting."""
-    for match in WORD_RE.finditer(text or ""):
-        word = normalise(match.group(0))
-        if word:
-            yield match.start(), match.end(), stems(word)

@@ -18,9 +18,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from agora.extensions import db
+from agora.search.backend import SearchBackend
 from agora.search.models import SearchOutbox
 from agora.search.sources import registry
-from agora.search.whoosh_index import WhooshBackend
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -33,7 +33,7 @@ class RebuildRunning(Exception):
     """Another process is rebuilding the index."""
 
 
-def backend(app: Flask) -> WhooshBackend:
+def backend(app: Flask) -> SearchBackend:
     return app.extensions["agora.search"]
 
 
@@ -59,7 +59,7 @@ def _rows_waiting(session) -> bool:
     return session.scalar(select(SearchOutbox.id).where(SearchOutbox.applied.is_(False)).limit(1)) is not None
 
 
-def _drain_locked(app: Flask, found: WhooshBackend, started: float, budget: float | None,
+def _drain_locked(app: Flask, found: SearchBackend, started: float, budget: float | None,
                   blocking: bool) -> tuple[int, bool]:
     """One hold of the write lock: rows applied, and whether it got the lock and emptied the outbox."""
     handled = 0

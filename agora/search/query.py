@@ -1,22 +1,23 @@
-"""The query language: parsing what people type, and its translation to a Whoosh query.
+"""The query language: what people type, parsed into a tree every backend translates (no engine here).
 
 Syntax: words (all required), "exact phrases", -excluded words or phrases, `a OR b`, and the
 filters author:handle, space:slug, tag:name, type:post|comment|person|space|tag,
 before:YYYY-MM-DD (strictly before that day) and after:YYYY-MM-DD (from that day on).
 Anything that does not parse as one of these (an unknown filter, a bad date, a lone quote or
 OR) is read as plain words: a query never fails.
+
+The tree: `ParsedQuery.groups` are ANDed, each an OR of `Clause`s (a word or a phrase, as
+normalised words); `excluded` clauses are subtracted; the filters narrow it. Each backend
+translates it once per search (the Whoosh backend's translation: agora.search.whoosh_query).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from whoosh import query as wq
+from datetime import datetime
 
 from agora.core.folding import fold
-from agora.search.analysis import normalise, query_stems, words
-from agora.search.schema import BOOSTS, TEXT_FIELDS
+from agora.search.text import words
 
 TYPES = ("post", "comment", "person", "space", "tag")
 FILTERS = ("author", "space", "tag", "type", "before", "after")
@@ -60,9 +61,6 @@ class ParsedQuery:
 
     def positive_words(self) -> list[str]:
         return [w for group in self.groups for clause in group for w in clause.words]
-
-    def highlight_stems(self) -> set[str]:
-        return {stem for w in self.positive_words() for stem in query_stems(w)}
 
 
 def _date(value: str) -> datetime | None:
@@ -153,47 +151,3 @@ def parse(text: str | None) -> ParsedQuery:
             parsed.word_parts[len(parsed.parts) - 1] = found[0]
         join_next = False
     return parsed
-
-
-# --- Whoosh -------------------------------------------------------------------------
-def _word(word: str) -> wq.Query:
-    stems = query_stems(word)
-    terms = [wq.Term(name, stem, boost=BOOSTS[name]) for name in TEXT_FIELDS for stem in stems]
-    terms.append(wq.Term("tags", normalise(word), boost=BOOSTS["tags"]))
-    return wq.Or(terms)
-
-
-def _phrase(clause: Clause) -> wq.Query:
-    # The first stem of each word is always indexed at its position, so a phrase matches on those.
-    stems = [query_stems(w)[0] for w in clause.words]
-    return wq.Or([wq.Phrase(name, stems, boost=BOOSTS[name]) for name in TEXT_FIELDS])
-
-
-def _clause(clause: Clause) -> wq.Query:
-    return _phrase(clause) if clause.phrase else _word(clause.words[0])
-
-
-def to_whoosh(parsed: ParsedQuery, space_id_for=None, doc_type: str | None = None) -> wq.Query:
-    """The Whoosh query for `parsed`; `space_id_for(slug)` resolves space: filters."""
-    parts: list[wq.Query] = []
-    for group in parsed.groups:
-        parts.append(_clause(group[0]) if len(group) == 1 else wq.Or([_clause(c) for c in group]))
-    if parsed.author:
-        parts.append(wq.Term("author", parsed.author))
-    if parsed.space:
-        space_id = space_id_for(parsed.space) if space_id_for else None
-        parts.append(wq.Term("in_space", f"s{space_id}") if space_id is not None else wq.NullQuery)
-    if parsed.tag:
-        parts.append(wq.Term("tags", parsed.tag))
-    kind = doc_type or parsed.type
-    if kind:
-        parts.append(wq.Term("type", kind))
-    if parsed.before or parsed.after:
-        end = parsed.before - timedelta(microseconds=1) if parsed.before else None
-        parts.append(wq.DateRange("created", parsed.after, end))
-    if not parts:
-        parts.append(wq.Every())
-    result = parts[0] if len(parts) == 1 else wq.And(parts)
-    if parsed.excluded:
-        result = wq.AndNot(result, wq.Or([_clause(c) for c in parsed.excluded]))
-    return result

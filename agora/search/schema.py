@@ -4,7 +4,8 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from agora.core.folding import fold
-from agora.search.analysis import analyzer, words
+from agora.search.analysis import analyzer
+from agora.search.text import words
 
 EVERYONE = "all"
 # Field boosts: a skill or a name says more about a document than a word in passing.

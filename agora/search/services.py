@@ -15,7 +15,7 @@ from agora.search.backend import Hit, SearchUnavailable
 from agora.search.filters import scope_for
 from agora.search.indexer import backend, backlog, catch_up, ensure_index
 from agora.search.query import TYPES, ParsedQuery, parse
-from agora.search.snippets import matches, snippet
+from agora.search.snippets import Marks, matches, snippet
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
@@ -73,7 +73,7 @@ def _first_line(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _result(hit: Hit, stems: set[str]) -> Result:
+def _result(hit: Hit, marks: Marks) -> Result:
     base = dict(type=hit.type, id=hit.id, url=hit.url, author_handle=hit.author_handle,
                 author_name=hit.author_name, space_slug=hit.space_slug, space_name=hit.space_name,
                 date=hit.created, score=hit.score)
@@ -85,15 +85,15 @@ def _result(hit: Hit, stems: set[str]) -> Result:
         # each line is a part of its own. Show why this person matched: the skills, what to ask them
         # about, the bio, then their job line.
         lines = [line for line in hit.skills.split("\n") if line.strip()]
-        text = next((t for t in (*lines, hit.body, job) if matches(t, stems)), lines[0] if lines else hit.body)
-        return Result(title=hit.title, snippet=snippet(text, stems), detail=job, **base)
+        text = next((t for t in (*lines, hit.body, job) if matches(t, marks)), lines[0] if lines else hit.body)
+        return Result(title=hit.title, snippet=snippet(text, marks), detail=job, **base)
     if hit.type == "space":
-        return Result(title=hit.title, snippet=snippet(hit.body, stems), **base)
+        return Result(title=hit.title, snippet=snippet(hit.body, marks), **base)
     if hit.type == "comment":
         title = _("Comment by %(name)s", name=hit.author_name or "")
     else:
         title = _("Post by %(name)s", name=hit.author_name or "")
-    return Result(title=title, snippet=snippet(hit.body, stems), **base)
+    return Result(title=title, snippet=snippet(hit.body, marks), **base)
 
 
 def _normalise_type(doc_type: str | None) -> str | None:
@@ -122,8 +122,7 @@ def search(user, q: str | None, *, doc_type: str | None = None, page: int | None
         try:
             catch_up(app)
             hits = found.search(parsed, scope, doc_type=result.type, page=page, per_page=per_page,
-                                order=result.order)
-            suggestion = found.suggest(parsed, scope) if hits.total < SUGGEST_BELOW else None
+                                order=result.order, suggest_below=SUGGEST_BELOW)
             break
         except SearchUnavailable:
             if attempt == 2 or not _repair(app):
@@ -134,9 +133,9 @@ def search(user, q: str | None, *, doc_type: str | None = None, page: int | None
             if attempt == 2 or not _repair(app):
                 result.unavailable = True
                 return result
-    stems = parsed.highlight_stems()
-    result.total, result.counts, result.tags, result.suggestion = hits.total, hits.counts, hits.tags, suggestion
-    result.results = [_result(hit, stems) for hit in hits.items]
+    marks = Marks(parsed.positive_words(), found.terms)
+    result.total, result.counts, result.tags, result.suggestion = hits.total, hits.counts, hits.tags, hits.suggestion
+    result.results = [_result(hit, marks) for hit in hits.items]
     return result
 
 
@@ -162,5 +161,5 @@ def status() -> dict:
         documents = found.document_count()
     except SearchUnavailable:
         documents = None
-    return {"index_dir": str(found.root), "generation": found.current_name(), "documents": documents,
+    return {"index_dir": found.location, "generation": found.current_name(), "documents": documents,
             "backlog": waiting, "lag_seconds": lag, "rebuilding": found.rebuild_running()}

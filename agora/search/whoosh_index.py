@@ -23,14 +23,16 @@ from whoosh import query as wq
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
 
-from agora.search.analysis import normalise, stems
+from agora.search.analysis import stems
 from agora.search.backend import Hit, Hits, SearchBackend, SearchUnavailable
-from agora.search.counting import CodeCache, matches
-from agora.search.filters import ScopeCache, whoosh_filter
-from agora.search.query import parse, to_whoosh
+from agora.search.counting import CodeCache, Lru, matches
+from agora.search.query import parse
 from agora.search.schema import EVERYONE, doc_key, schema, scope_of, to_fields
 from agora.search.spelling import correction
+from agora.search.text import normalise
+from agora.search.whoosh_filter import CACHE_SIZE, whoosh_filter
 from agora.search.whoosh_patches import patch_whoosh
+from agora.search.whoosh_query import translate
 
 MAX_TAGS = 8
 DIRECT_SCORING_MAX = 5_000  # known matches up to this many are scored one by one (see _score_directly)
@@ -81,14 +83,18 @@ class WhooshBackend(SearchBackend):
 
     def __init__(self, root: Path):
         patch_whoosh()  # checks the Whoosh version first: another one stops the start with a message
+        super().__init__()
         self.root = Path(root)
-        self.cache = ScopeCache()
+        self.allowed = Lru(CACHE_SIZE)  # readers' filters, per (segment, spaces): see whoosh_filter
         self.codes = CodeCache()
         self._lock = threading.Lock()
         self._ix = None
         self._ix_name: str | None = None
         self._local = threading.local()
-        self.rebuild_thread: threading.Thread | None = None
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
 
     # --- storage and locks ------------------------------------------------------------
     def current_name(self) -> str | None:
@@ -157,10 +163,6 @@ class WhooshBackend(SearchBackend):
 
     def rebuild_lock(self, blocking: bool = False):
         return self._flock("rebuild.lock", blocking)
-
-    def rebuild_running(self) -> bool:
-        with self.rebuild_lock() as free:
-            return not free
 
     # --- SearchBackend ------------------------------------------------------------------
     def available(self) -> bool:
@@ -233,15 +235,25 @@ class WhooshBackend(SearchBackend):
             if old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
 
-    def search(self, parsed, scope, *, doc_type=None, page=1, per_page=20, order="relevance") -> Hits:
+    def terms(self, word: str) -> tuple[str, ...]:
+        return stems(word)
+
+    def search(self, parsed, scope, *, doc_type=None, page=1, per_page=20, order="relevance",
+               suggest_below=0) -> Hits:
         searcher = self.searcher()
-        allowed = whoosh_filter(searcher, scope, self.cache, self._ix_name)
+        # The reader's filter and the query's translation, each built once for everything below.
+        allowed = whoosh_filter(searcher, scope, self.allowed, self._ix_name)
         if allowed is not None and not len(allowed):
             return Hits(total=0)
-        space_id_for = self._space_ids(searcher)
+        translated = translate(parsed, self._space_ids(searcher))
+        hits = self._search(parsed, translated, scope, searcher, allowed, doc_type, page, per_page, order)
+        if hits.total < suggest_below:
+            hits.suggestion = self._suggestion(parsed, searcher, allowed)
+        return hits
 
+    def _search(self, parsed, translated, scope, searcher, allowed, doc_type, page, per_page, order) -> Hits:
         sort = {"sortedby": "created", "reverse": True} if order == "date" else {}
-        query = to_whoosh(parsed, space_id_for)
+        query = translated.query(parsed.type)
         kind = doc_type or parsed.type
         tags = self.tags(parsed, scope, searcher, allowed) if kind in (None, "tag") and parsed.groups else []
         # Counts come from set algebra, so the ranked search below may skip blocks that cannot reach
@@ -250,7 +262,7 @@ class WhooshBackend(SearchBackend):
         found = matches(query, searcher, names, self.codes, self._ix_name)
         counts = found.counts
         if kind and kind != parsed.type:
-            query = to_whoosh(parsed, space_id_for, doc_type=kind)
+            query = translated.query(kind)
         direct = found.docs is not None and len(found.docs) <= DIRECT_SCORING_MAX and order != "date"
         if found.docs is not None and _has_phrase(query):
             # Whoosh checks positions posting by posting; the matches are known (and cached) already,
@@ -310,10 +322,10 @@ class WhooshBackend(SearchBackend):
         found.sort(key=lambda item: (-item[1], item[0]))
         return found[:MAX_TAGS]
 
-    def suggest(self, parsed, scope) -> str | None:
+    def _suggestion(self, parsed, searcher, allowed) -> str | None:
+        """A corrected query that finds something within `allowed`, from the index's own words."""
         if not parsed.word_parts:
             return None
-        searcher = self.searcher()
         reader = searcher.reader()
         parts, changed = list(parsed.parts), False
         for index, word in parsed.word_parts.items():
@@ -327,11 +339,9 @@ class WhooshBackend(SearchBackend):
         # Offer only a correction that finds something this reader may see: index words from
         # content they cannot read must not leak through suggestions.
         corrected = " ".join(parts)
-        allowed = whoosh_filter(searcher, scope, self.cache, self._ix_name)
-        if allowed is not None and not len(allowed):
-            return None
-        hits = searcher.search(to_whoosh(parse(corrected), self._space_ids(searcher)), filter=allowed, limit=1)
-        return corrected if len(hits) else None
+        reparsed = parse(corrected)
+        query = translate(reparsed, self._space_ids(searcher)).query(reparsed.type)
+        return corrected if len(searcher.search(query, filter=allowed, limit=1)) else None
 
 
 def _has_phrase(q: wq.Query) -> bool:
