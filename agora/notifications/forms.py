@@ -20,17 +20,20 @@ def email_form(kinds: dict, current: dict, **kwargs) -> FlaskForm:
 
     from flask_babel import lazy_gettext as _l
     from wtforms import SelectField
+    from wtforms.fields.choices import SelectChoice
 
-    modes = [("immediately", _l("Immediately")), ("digest", _l("In the digest")), ("never", _l("Never"))]
+    modes = [SelectChoice("immediately", _l("Immediately")), SelectChoice("digest", _l("In the digest")),
+             SelectChoice("never", _l("Never"))]
 
     class EmailForm(FlaskForm):
         digest_frequency = SelectField(_l("Digest"), choices=[
-            ("daily", _l("Daily")), ("weekly", _l("Weekly (on Mondays)")), ("never", _l("Never"))],
-            default=current["digest_frequency"])
-        digest_hour = SelectField(_l("At"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)],
-                                  default=current["digest_hour"])
+            SelectChoice("daily", _l("Daily")), SelectChoice("weekly", _l("Weekly (on Mondays)")),
+            SelectChoice("never", _l("Never"))], default=current["digest_frequency"])
+        digest_hour = SelectField(_l("At"), coerce=int, default=current["digest_hour"],
+                                  choices=[SelectChoice(h, f"{h:02d}:00") for h in range(24)])
         timezone = SelectField(_l("Time zone"), default=current["timezone"],
-                               choices=[("", _l("The company's"))] + [(z, z) for z in sorted(available_timezones())])
+                               choices=[SelectChoice("", _l("The company's"))]
+                               + [SelectChoice(z, z) for z in sorted(available_timezones())])
         skip_if_visited = BooleanField(_l("No digest when I visited since the last one"),
                                        default=current["skip_if_visited"])
 
