@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from agora import (
         accounts,
         admin,
+        apidocs,
         demo,
         feed,
         follows,
@@ -67,7 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         walls,
     )
     for feature in (site, jobs, media, accounts, profiles, spaces, walls, follows, feed, notifications, mail, moderation,
-                    search, admin, demo):
+                    search, admin, demo, apidocs):
         feature.register(app)
 
     if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):

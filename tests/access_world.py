@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import PASSWORD, _base_config, _merge
+from tests.openapi_check import install as install_openapi_check
 
 KINDS = ("open", "closed", "secret")
 PEOPLE = ("member", "outsider", "spacemod", "hr", "admin", "deactivated", "author", "leaver")
@@ -176,6 +177,7 @@ def access_world(backend, request, tmp_path_factory):
 
     url = _database_url(backend, request, tmp_path_factory)
     app = create_app(_merge(_base_config(url, tmp_path_factory.mktemp("access-instance")), CONFIG))
+    install_openapi_check(app)  # as the `app` fixture does: every API answer must match the description
     world = build(app)
     yield world
     with app.app_context():

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import event, text
 
+from tests.openapi_check import install as install_openapi_check
 from tests.pg import PostgresServer
 
 PASSWORD = "correct horse battery"
@@ -97,6 +98,7 @@ def app(backend, request, tmp_path, app_config):
             delattr(g, name)
 
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    install_openapi_check(application)  # every /api/v1 answer must match the API's description
     with application.app_context():
         if backend == "sqlite":
             db.create_all()

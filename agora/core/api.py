@@ -16,11 +16,16 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """A blueprint under /api/v1 whose every view needs a valid Bearer token."""
+def api_blueprint(name: str, import_name: str, *, tag: tuple, schemas: dict | None = None) -> Blueprint:
+    """A blueprint under /api/v1 whose every view needs a valid Bearer token.
+
+    `tag` is (name, description) grouping its operations in the description; `schemas` are the JSON shapes
+    its views' `@operation(...)` refer to (agora/core/openapi.py).
+    """
     from agora.extensions import csrf, limiter
 
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
+    bp.openapi_tag, bp.openapi_schemas = tag, dict(schemas or {})
     # Bearer tokens are not sent by browsers on their own, so CSRF cannot apply; cookies are refused.
     csrf.exempt(bp)
     limiter.limit(lambda: current_app.config["AGORA"]["limits"]["api"])(bp)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
+from agora.core.openapi import BOOLEAN, STRING, array, nullable, obj
 from agora.core.policy import can
 
 
@@ -41,3 +43,23 @@ def person_detail(viewer, person, skills=None) -> dict:
         data["email"] = person.email
         data["phone"] = profile.phone
     return data
+
+
+# The shape of person_detail, for the API's description (agora/core/openapi.py).
+NAMED = obj({"name": STRING, "slug": STRING})
+PERSON_DETAIL_FIELDS = {
+    "handle": STRING,
+    "name": STRING,
+    "title": STRING,
+    "url": STRING,
+    "photo_url": nullable(STRING),
+    "department": nullable(NAMED),
+    "location": STRING,
+    "skills": array(NAMED),
+    "languages": array(STRING),
+    "ask_me_about": STRING,
+    "active": BOOLEAN,
+    "email": {**STRING, "description": _l("Only when the reader may see contact details.")},
+    "phone": {**STRING, "description": _l("Only when the reader may see contact details.")},
+}
+PERSON_DETAIL = obj(PERSON_DETAIL_FIELDS, optional=("email", "phone"))

@@ -2,14 +2,75 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agora.core.api import api_blueprint, json_body, string_field
 from agora.core.errors import ValidationError
+from agora.core.openapi import (
+    BOOLEAN,
+    CURSOR,
+    DATE_TIME,
+    INTEGER,
+    NEXT_CURSOR,
+    STRING,
+    array,
+    json_object,
+    obj,
+    operation,
+    query,
+    ref,
+)
 from agora.core.policy import can, require
 from agora.spaces import membership, services
 
-bp = api_blueprint("spaces_api", __name__)
+VISIBILITY = {"enum": ["open", "closed", "secret"]}
+SPACE_FIELDS = {
+    "slug": STRING,
+    "name": STRING,
+    "description": STRING,
+    "visibility": VISIBILITY,
+    "url": STRING,
+    "member_count": INTEGER,
+    "is_member": BOOLEAN,
+    "is_moderator": BOOLEAN,
+    "can_read": {**BOOLEAN, "description": _l("Whether the token's owner may read its wall and members.")},
+    "request_pending": BOOLEAN,
+    "invitation_pending": BOOLEAN,
+    "from_config": {**BOOLEAN, "description": _l("Defined in the config file (edited there).")},
+}
+SCHEMAS = {
+    "PersonRef": obj({"id": INTEGER, "handle": STRING, "name": STRING}),
+    "Space": obj(SPACE_FIELDS),
+    "SpaceDetail": obj({
+        **SPACE_FIELDS,
+        "moderators": array(ref("PersonRef")),
+        "posts": array(ref("Post"), _l("Its wall, newest first, when the token's owner may read it.")),
+        "next_cursor": NEXT_CURSOR,
+    }, optional=("posts", "next_cursor")),
+    "Spaces": obj({
+        "items": array(ref("Space"), _l("Every space the token's owner may know of.")),
+        "invitations": array(obj({
+            "id": INTEGER,
+            "space": obj({"slug": STRING, "name": STRING, "description": STRING, "visibility": VISIBILITY}),
+            "invited_by": {"anyOf": [ref("PersonRef"), {"type": "null"}]},
+        }), _l("Invitations waiting for the token owner's answer.")),
+    }),
+    "Members": obj({
+        "items": array(obj({"id": INTEGER, "handle": STRING, "name": STRING,
+                            "role": {"enum": ["member", "moderator"]},
+                            "source": {"enum": ["manual", "config", "department"]}})),
+        "requests": array(obj({"id": INTEGER, "person": ref("PersonRef"), "message": STRING,
+                               "created_at": DATE_TIME}), _l("Pending requests to join: moderators only.")),
+        "invitations": array(obj({"id": INTEGER, "person": ref("PersonRef")}),
+                             _l("Invitations not answered yet: moderators only.")),
+    }, optional=("requests", "invitations")),
+}
+JOINED = obj({"status": {"const": "joined"}, "slug": STRING})
+MEMBERSHIP_DECISION = obj({"id": INTEGER, "status": {"enum": ["pending", "approved", "refused", "cancelled"]}})
+
+bp = api_blueprint("spaces_api", __name__, tag=(_l("Spaces"), _l("Spaces, their members, requests to join and "
+                                                                 "invitations.")), schemas=SCHEMAS)
 
 
 def _person(user) -> dict:
@@ -36,6 +97,7 @@ def space_json(entry: services.SpaceEntry) -> dict:
 
 
 @bp.get("/spaces")
+@operation(_l("The spaces one may know of"), responses={200: (_l("Spaces and pending invitations."), ref("Spaces"))})
 def list_spaces():
     invitations = [{"id": i.id, "space": {"slug": i.space.slug, "name": i.space.name,
                                           "description": i.space.description, "visibility": i.space.visibility},
@@ -45,6 +107,9 @@ def list_spaces():
 
 
 @bp.get("/spaces/<slug>")
+@operation(_l("A space, with its wall"), params=[query("cursor", CURSOR, _l("The page of the wall after this one."))],
+           responses={200: (_l("The space; its posts when the token's owner may read it."), ref("SpaceDetail"))},
+           errors=(400, 404))
 def show_space(slug):
     space = services.get_seeable_space(current_user, slug)
     data = space_json(services.entry_for(current_user, space))
@@ -60,6 +125,15 @@ def show_space(slug):
 
 
 @bp.post("/spaces/<slug>/join")
+@operation(_l("Join a space, or ask to"), description=_l(
+    "Open spaces are joined at once. For closed ones this asks the moderators, with an optional message in "
+    "the body; a pending invitation is accepted instead."),
+    body=json_object({"message": {**STRING, "maxLength": membership.MESSAGE_LENGTH, "description": _l(
+        "For the moderators of a closed space.")}}), body_required=False,
+    responses={201: (_l("Joined."), JOINED),
+               202: (_l("Asked: the moderators decide."), obj({"status": {"const": "requested"}, "slug": STRING,
+                                                                "request_id": INTEGER}))},
+    errors=(400, 403, 404, 409))
 def join(slug):
     """Open spaces: joined at once (201). Closed spaces: a request to the moderators (202, "requested")."""
     space = services.get_seeable_space(current_user, slug)
@@ -77,6 +151,8 @@ def join(slug):
 
 
 @bp.post("/spaces/<slug>/leave")
+@operation(_l("Leave a space"), responses={200: (_l("Left."), obj({"status": {"const": "left"}, "slug": STRING}))},
+           errors=(403, 404, 409))
 def leave(slug):
     space = services.get_seeable_space(current_user, slug)
     membership.leave(current_user, space)
@@ -84,6 +160,8 @@ def leave(slug):
 
 
 @bp.get("/spaces/<slug>/members")
+@operation(_l("A space's members"), responses={200: (_l("Members; requests and invitations for moderators."),
+                                                   ref("Members"))}, errors=(404,))
 def members(slug):
     space = services.get_space(current_user, slug)
     roster = services.roster(current_user, space)
@@ -96,6 +174,8 @@ def members(slug):
 
 
 @bp.post("/spaces/<slug>/requests/<int:request_id>/<any(approve, refuse):decision>")
+@operation(_l("Approve or refuse a request to join"), responses={200: (_l("The request."), MEMBERSHIP_DECISION)},
+           errors=(403, 404, 409))
 def decide(slug, request_id, decision):
     space = services.get_space(current_user, slug)
     require(current_user, "space.moderate", space)
@@ -104,6 +184,12 @@ def decide(slug, request_id, decision):
 
 
 @bp.post("/spaces/<slug>/invitations")
+@operation(_l("Invite a colleague"), body=json_object({"person": {**STRING, "description": _l(
+    "Their handle or email.")}}, required=["person"]), responses={201: (_l(
+        "Invited, or added at once when they had asked to join."), {"oneOf": [
+            obj({"status": {"const": "joined"}, "handle": STRING}),
+            obj({"status": {"const": "invited"}, "id": INTEGER, "handle": STRING})]})},
+    errors=(403, 404, 409))
 def invite(slug):
     from agora.profiles.services import find_person
 
@@ -116,6 +202,8 @@ def invite(slug):
 
 
 @bp.post("/spaces/invitations/<int:request_id>/<any(accept, decline):answer>")
+@operation(_l("Accept or decline an invitation"), responses={200: (_l("The invitation."), obj({
+    **MEMBERSHIP_DECISION["properties"], "slug": STRING}))}, errors=(404, 409))
 def answer(request_id, answer):
     result = membership.answer_invitation(current_user, request_id, answer == "accept")
     return {"id": result.id, "status": result.status, "slug": result.space.slug}

@@ -1,18 +1,35 @@
 """Walls API: write on walls, read a post with its comments, edit, delete, comment, react."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agora.core.api import api_blueprint, json_body, string_field
 from agora.core.errors import ValidationError
+from agora.core.openapi import INTEGER, STRING, TEXT, array, json_object, nullable, obj, operation, ref
 from agora.profiles.services import get_person
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
 from agora.walls import queries, reactions, services
+from agora.walls.models import REACTION_KINDS
 from agora.walls.reactions import summarise
-from agora.walls.serialise import comment_json, post_json
+from agora.walls.serialise import COMMENT, POST, SCHEMAS, comment_json, post_json
 
-bp = api_blueprint("walls_api", __name__)
+THREAD = obj({
+    **POST["properties"],
+    "comments": array(obj({**COMMENT["properties"], "replies": array(ref("Comment"))}),
+                      _l("Top-level comments, oldest first, each with its replies.")),
+    "reactors": {"type": "object", "propertyNames": {"enum": list(REACTION_KINDS)},
+                 "additionalProperties": array(obj({"handle": STRING, "name": STRING})),
+                 "description": _l("Who reacted, per kind of reaction.")},
+})
+NEW_POST = json_object({"body": TEXT, "kind": {"enum": ["status"], "default": "status"}}, required=["body"])
+REACTION = json_object({"kind": {"enum": list(REACTION_KINDS)}}, required=["kind"])
+POST_CREATED = {201: (_l("The new post."), ref("Post"))}
+
+bp = api_blueprint("walls_api", __name__, tag=(_l("Walls"), _l("Posts, comments and reactions on the walls of "
+                                                               "people and spaces.")),
+                   schemas={**SCHEMAS, "PostThread": THREAD})
 
 
 def _body(data: dict, required: bool = True) -> str:
@@ -26,6 +43,7 @@ def _created(post):
 
 
 @bp.post("/people/<handle>/posts")
+@operation(_l("Post on a person's wall"), body=NEW_POST, responses=POST_CREATED, errors=(403, 404))
 def post_on_person(handle):
     person = get_person(handle)
     data = json_body("body")
@@ -34,6 +52,7 @@ def post_on_person(handle):
 
 
 @bp.post("/spaces/<slug>/posts")
+@operation(_l("Post in a space"), body=NEW_POST, responses=POST_CREATED, errors=(403, 404))
 def post_on_space(slug):
     space = get_space(current_user, slug)
     data = json_body("body")
@@ -42,6 +61,8 @@ def post_on_space(slug):
 
 
 @bp.get("/posts/<int:post_id>")
+@operation(_l("Read a post with its comments"), responses={200: (_l("The post and its thread."), ref("PostThread"))},
+           errors=(404,))
 def show_post(post_id):
     post = services.get_post(current_user, post_id)
     thread = queries.thread(current_user, post)
@@ -57,6 +78,8 @@ def show_post(post_id):
 
 
 @bp.patch("/posts/<int:post_id>")
+@operation(_l("Edit one's post"), body=json_object({"body": TEXT}, required=["body"]),
+           responses={200: (_l("The edited post."), ref("Post"))}, errors=(403, 404))
 def edit_post(post_id):
     post = services.get_post(current_user, post_id, "post.edit")
     data = json_body("body")
@@ -66,6 +89,7 @@ def edit_post(post_id):
 
 
 @bp.delete("/posts/<int:post_id>")
+@operation(_l("Delete one's post"), responses={204: (_l("Deleted."), None)}, errors=(403, 404))
 def delete_post(post_id):
     post = services.get_post(current_user, post_id, "post.delete")
     services.delete_post(current_user, post)
@@ -73,6 +97,10 @@ def delete_post(post_id):
 
 
 @bp.post("/posts/<int:post_id>/comments")
+@operation(_l("Comment on a post, or reply to a comment"),
+           body=json_object({"body": TEXT, "parent_id": nullable({**INTEGER, "description": _l(
+               "The comment replied to; a reply to a reply joins its thread.")})}, required=["body"]),
+           responses={201: (_l("The new comment."), ref("Comment"))}, errors=(403, 404))
 def comment(post_id):
     post = services.get_post(current_user, post_id)
     data = json_body("body")
@@ -84,6 +112,8 @@ def comment(post_id):
 
 
 @bp.post("/posts/<int:post_id>/reactions")
+@operation(_l("React to a post"), body=REACTION, responses={201: (_l("The post, with its reactions."), ref("Post"))},
+           errors=(403, 404))
 def react(post_id):
     post = services.get_post(current_user, post_id)
     kind = string_field(json_body("kind"), "kind", max_length=20)
@@ -93,6 +123,8 @@ def react(post_id):
 
 
 @bp.delete("/posts/<int:post_id>/reactions/<kind>")
+@operation(_l("Take back one's reaction to a post"), path={"kind": {"enum": list(REACTION_KINDS)}},
+           responses={204: (_l("Taken back (or there was none)."), None)}, errors=(403, 404))
 def unreact(post_id, kind):
     post = services.get_post(current_user, post_id)
     reactions.set_reaction(current_user, post, kind, on=False)
@@ -100,6 +132,8 @@ def unreact(post_id, kind):
 
 
 @bp.post("/comments/<int:comment_id>/reactions")
+@operation(_l("React to a comment"), body=REACTION,
+           responses={201: (_l("The comment, with its reactions."), ref("Comment"))}, errors=(403, 404))
 def react_comment(comment_id):
     comment_ = comment_services.get_comment(current_user, comment_id)
     kind = string_field(json_body("kind"), "kind", max_length=20)

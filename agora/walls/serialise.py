@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from agora.core.openapi import BOOLEAN, DATE_TIME, INTEGER, STRING, array, nullable, obj, ref
 from agora.core.policy import can
-from agora.walls.models import Comment, Post
+from agora.walls.models import POST_KINDS, REACTION_KINDS, Comment, Post
 from agora.walls.reactions import Summary
 
 
@@ -78,3 +80,55 @@ def comment_json(comment: Comment, summary: Summary | None = None, viewer=None) 
         "reactions": counts,
         "my_reactions": sorted(mine),
     }
+
+
+# The shapes above, for the API's description (agora/core/openapi.py); keep them in step with the functions.
+PERSON = obj({"id": INTEGER, "handle": STRING, "name": STRING})
+REACTIONS = {"type": "object", "propertyNames": {"enum": list(REACTION_KINDS)},
+             "additionalProperties": {"type": "integer", "minimum": 1},
+             "description": _l("How many people reacted, per kind of reaction.")}
+MY_REACTIONS = array({"enum": list(REACTION_KINDS)}, _l("The token owner's own reactions."))
+HIDDEN = nullable(obj({"at": DATE_TIME, "reason": STRING},
+                      description=_l("Set when moderation hid it; the text is then blank unless the token's owner "
+                                     "wrote it or moderates it.")))
+POST = obj({
+    "id": INTEGER,
+    "kind": {"enum": list(POST_KINDS)},
+    "url": STRING,
+    "author": ref("Person"),
+    "wall": {"oneOf": [
+        obj({"type": {"const": "space"}, "slug": STRING, "name": STRING}),
+        obj({"type": {"const": "person"}, "id": INTEGER, "handle": STRING, "name": STRING}),
+    ]},
+    "body": {"type": "string", "description": _l("The Markdown source.")},
+    "html": {"type": "string", "description": _l("The sanitised HTML.")},
+    "created_at": DATE_TIME,
+    "edited_at": nullable(DATE_TIME),
+    "pinned": BOOLEAN,
+    "comments_locked": BOOLEAN,
+    "comment_count": INTEGER,
+    "reaction_count": INTEGER,
+    "share_count": INTEGER,
+    "reactions": REACTIONS,
+    "my_reactions": MY_REACTIONS,
+    "attachments": array(obj({"id": INTEGER, "url": STRING, "filename": STRING, "content_type": STRING,
+                              "size": INTEGER})),
+    "shared_post_id": nullable(INTEGER),
+    "hidden": HIDDEN,
+})
+COMMENT = obj({
+    "id": INTEGER,
+    "post_id": INTEGER,
+    "parent_id": nullable(INTEGER),
+    "author": nullable(ref("Person")),
+    "deleted": BOOLEAN,
+    "body": STRING,
+    "html": STRING,
+    "hidden": HIDDEN,
+    "created_at": DATE_TIME,
+    "edited_at": nullable(DATE_TIME),
+    "reply_count": INTEGER,
+    "reactions": REACTIONS,
+    "my_reactions": MY_REACTIONS,
+})
+SCHEMAS = {"Person": PERSON, "Post": POST, "Comment": COMMENT}

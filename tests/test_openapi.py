@@ -1,0 +1,136 @@
+"""The API's description: complete, right about every route, valid OpenAPI 3.1, served, and enforced in tests."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.openapi_check import UndescribedResponse, check
+
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+
+
+@pytest.fixture
+def token(app, make_user):
+    from agora.accounts.services import create_token
+
+    return create_token(make_user("ana@example.com", name="Ana Lima"), "docs")[1]
+
+
+def _doc(app: Flask) -> dict:
+    from agora.core.openapi import describe_in_english
+
+    return describe_in_english(app)
+
+
+def _expected(rule) -> tuple[str, dict[str, dict]]:
+    """The OpenAPI path of a Werkzeug rule and its parameters' schemas, read from the rule's text."""
+    params = {}
+    for converter, args, name in ARGUMENT.findall(rule.rule):
+        if converter == "int":
+            params[name] = {"type": "integer"}
+        elif converter == "any":
+            params[name] = {"type": "string", "enum": sorted(a.strip() for a in args.split(","))}
+        else:
+            assert converter in ("", "string"), f"{rule.rule}: teach this test the {converter!r} converter"
+            params[name] = {"type": "string"}
+    return ARGUMENT.sub(lambda m: "{" + m.group(3) + "}", rule.rule), params
+
+
+def test_every_api_route_is_described_with_its_method_and_path_parameters(app):
+    doc = _doc(app)
+    routes = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")]
+    assert len(routes) >= 30, "the URL map lost its API routes?"
+    wrong, seen = [], set()
+    for rule in routes:
+        path, params = _expected(rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            seen.add((path, method.lower()))
+            op = doc["paths"].get(path, {}).get(method.lower())
+            if op is None:
+                wrong.append(f"{method} {path} ({rule.endpoint}) is not described: add @operation(...) to its view")
+                continue
+            described = {p["name"]: p for p in op.get("parameters", []) if p["in"] == "path"}
+            if set(described) != set(params):
+                wrong.append(f"{method} {path}: path parameters {sorted(described)}, the route has {sorted(params)}")
+            for name, expected in params.items():
+                found = described.get(name)
+                if found is None:
+                    continue
+                if not found.get("required") or found["schema"].get("type") != expected["type"]:
+                    wrong.append(f"{method} {path}: {name} is {found}, the route takes {expected['type']}")
+                enum = found["schema"].get("enum")
+                if "enum" in expected and enum != expected["enum"]:
+                    wrong.append(f"{method} {path}: {name} is one of {enum}, the route takes {expected['enum']}")
+            if not any(status.startswith("2") for status in op["responses"]):
+                wrong.append(f"{method} {path}: no successful answer described")
+    stale = sorted(f"{m.upper()} {p}" for p, item in doc["paths"].items() for m in item if (p, m) not in seen)
+    assert wrong == [] and stale == [], "\n".join(wrong + [f"{s} is described but not routed" for s in stale])
+
+
+def test_the_description_is_valid_openapi_3_1_with_unique_operations(app):
+    from schemathesis.specs.openapi.adapter.validators import OPENAPI_31_VALIDATOR
+
+    doc = _doc(app)
+    assert doc["openapi"].startswith("3.1")
+    OPENAPI_31_VALIDATOR.validate(doc)
+    with pytest.raises(Exception, match="responses"):  # the meta-schema does check: a broken operation fails
+        OPENAPI_31_VALIDATOR.validate({**doc, "paths": {"/x": {"get": {"responses": "none"}}}})
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    tags = {tag["name"] for tag in doc["tags"]}
+    assert all(op["tags"][0] in tags and op["summary"] for item in doc["paths"].values() for op in item.values())
+    text = repr(doc)
+    for name in re.findall(r"#/components/schemas/(\w+)", text):
+        assert name in doc["components"]["schemas"], f"{name} is referred to but not declared"
+    assert doc["security"] == [{"bearer": []}]
+    assert doc["components"]["securitySchemes"]["bearer"] == {**doc["components"]["securitySchemes"]["bearer"],
+                                                             "type": "http", "scheme": "bearer"}
+
+
+def test_openapi_json_is_served_in_english_with_a_token_and_refused_without(app, client, make_user):
+    from agora.accounts.services import create_token, set_language
+
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    french = make_user("zoe@example.com", name="Zoé Martin")
+    set_language(french, "fr")
+    served = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {create_token(french, 'x')[1]}",
+                                                         "Accept-Language": "fr"})
+    assert served.status_code == 200 and served.mimetype == "application/json"
+    assert served.get_json() == _doc(app)
+    assert served.get_json()["paths"]["/api/v1/me"]["get"]["summary"] == "The token owner's account"
+
+
+def test_an_answer_the_description_does_not_allow_fails_the_test_that_got_it(app, client, token):
+    from agora.accounts import api
+
+    original = app.view_functions["accounts_api.me"]
+
+    def me_with_a_stray_field():
+        data = original()
+        data["stray"] = 1
+        return data
+
+    me_with_a_stray_field.openapi = original.openapi
+    app.view_functions["accounts_api.me"] = me_with_a_stray_field
+    with pytest.raises(UndescribedResponse, match="stray"):
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    app.view_functions["accounts_api.me"] = api.me
+
+
+def test_the_check_names_an_undescribed_status_a_wrong_type_and_a_missing_field(app):
+    from flask import Response
+
+    def answer(status, body):
+        return Response(body, status=status, mimetype="application/json")
+
+    me = '{"id": 1, "handle": "ana", "name": "Ana", "email": "ana@example.com", "language": null, ' \
+         '"title": null, "department": null, "roles": ["employee"]}'
+    assert check(app, "/api/v1/me", "GET", answer(200, me)) is None
+    assert "does not list" in check(app, "/api/v1/me", "GET", answer(418, "{}"))
+    assert "does not match" in check(app, "/api/v1/me", "GET", answer(200, me.replace('"id": 1', '"id": "1"')))
+    assert "does not match" in check(app, "/api/v1/me", "GET", answer(200, me.replace('"handle": "ana", ', "")))
+    assert "does not match" in check(app, "/api/v1/me", "GET", answer(401, '{"error": {"status": 401}}'))
+    assert check(app, "/api/v1/posts/{post_id}", "DELETE", answer(204, "")) is None
+    assert "not application/json" in check(app, "/api/v1/me", "GET", Response("<p>", status=200))
