@@ -59,6 +59,7 @@ PAGES = {
     "members": "/spaces/lancement-produit/members",  # the viewer moderates it: requests and role buttons
     "closed-space": "/spaces/ventes",  # the preview and its request form, for a non-member
     "appeal": _appeal,
+    "api": "/help/api",  # the API's description, rendered for people
 }
 
 
