@@ -113,7 +113,6 @@ def _database_url(backend: str, request, tmp_path_factory) -> str:
 def build(app) -> World:
     """Create the people, spaces and content (in an app context), log everyone in, then deactivate one."""
     from agora.accounts.services import create_token, create_user, deactivate
-    from agora.core.policy import forget_space_access
     from agora.extensions import db
     from agora.follows.services import follow
     from agora.moderation.actions import act
@@ -137,7 +136,6 @@ def build(app) -> World:
                 db.session.add(Membership(space_id=space.id, user_id=users[name].id, role="member"))
             db.session.add(Membership(space_id=space.id, user_id=users["spacemod"].id, role="moderator"))
             db.session.commit()
-            forget_space_access()
         # Hidden posts first, so the author's profile (it lists the latest three) shows the visible ones.
         for kind in KINDS:
             w = words(kind)

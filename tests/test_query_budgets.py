@@ -11,6 +11,7 @@ from agora.extensions import db
 
 @pytest.fixture
 def office(make_user):
+    from agora.core.transactions import transaction
     from agora.profiles.services import assign_org
     from agora.spaces.models import Membership
     from agora.spaces.services import create_space
@@ -19,9 +20,9 @@ def office(make_user):
     boss, manager, ana, bob = (make_user(f"{n}@example.com", name=n.title()) for n in ("boss", "manager", "ana", "bob"))
     assign_org(manager, manager=boss)
     assign_org(ana, manager=manager)
-    space = create_space("velo", "Vélo", "", "open", commit=False)
-    db.session.add(Membership(space_id=space.id, user_id=bob.id, role="member"))
-    db.session.commit()
+    with transaction():
+        space = create_space("velo", "Vélo", "", "open")
+        db.session.add(Membership(space_id=space.id, user_id=bob.id, role="member"))
     for i in range(4):
         create_post(bob, space=space, body=f"sortie {i}")
         create_post(bob, person=ana, body=f"bonjour {i}")

@@ -279,12 +279,14 @@ def test_a_savepoint_does_not_start_a_drain_inside_the_open_transaction(app, cap
     import time
 
     from agora.accounts.services import create_user
+    from agora.core.transactions import transaction
     from agora.profiles.services import update_personal
 
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="agora.search"):
-        user = create_user("zoe@example.com", "Zoé Leroy", "correct horse battery", commit=False)
-        update_personal(user, user, bio="", skills=["Origami"])  # a new skill is inserted under a savepoint
+        with transaction():
+            user = create_user("zoe@example.com", "Zoé Leroy", "correct horse battery")
+            update_personal(user, user, bio="", skills=["Origami"])  # a new skill is inserted under a savepoint
     assert not [r for r in caplog.records if r.name.startswith("agora.search")]
     assert time.monotonic() - started < 5  # a drain waiting on SQLite's write lock would take 15 s and fail
     assert _indexed(app, "origami") == {("person", user.id)} and _backlog(app) == 0

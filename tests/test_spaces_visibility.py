@@ -139,7 +139,7 @@ def test_joining_gives_access_at_once_and_shared_copies_do_not_leak(client, logi
 
 
 def test_space_list_and_page_run_a_constant_number_of_queries(client, login, world, count_queries, make_user):
-    from agora.core.policy import forget_space_access
+    from agora.core.transactions import transaction
     from agora.spaces.models import Membership
     from agora.spaces.services import create_space, find_space
     from agora.walls.services import create_post
@@ -149,14 +149,13 @@ def test_space_list_and_page_run_a_constant_number_of_queries(client, login, wor
 
     def add(n, start):
         for i in range(start, start + n):
-            space = create_space(f"s{i}", f"Space {i}", "", ("open", "closed", "secret")[i % 3], commit=False)
-            db.session.add(Membership(space_id=space.id, user_id=people["ana"].id, role="member"))
-            for j in range(3):
-                user = make_user(f"p{i}-{j}@example.com")
-                db.session.add(Membership(space_id=space.id, user_id=user.id,
-                                          role="moderator" if j == 0 else "member"))
-            db.session.commit()
-            forget_space_access()  # the test's app context keeps the policy's cache between calls
+            with transaction():
+                space = create_space(f"s{i}", f"Space {i}", "", ("open", "closed", "secret")[i % 3])
+                db.session.add(Membership(space_id=space.id, user_id=people["ana"].id, role="member"))
+                for j in range(3):
+                    user = make_user(f"p{i}-{j}@example.com")
+                    db.session.add(Membership(space_id=space.id, user_id=user.id,
+                                              role="moderator" if j == 0 else "member"))
             create_post(people["ana"], space=space, body=f"hello {i}")
 
     add(2, 0)

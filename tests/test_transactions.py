@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from agora.extensions import db
+from tests.conftest import PASSWORD
 
 
 def server_in_transaction() -> bool:
@@ -120,3 +121,84 @@ def test_a_connection_lent_in_autocommit_mode_runs_vacuum_and_comes_back_lazy(fr
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM departments")  # refused inside a transaction block
     assert client.get("/_test/read-then-write").get_json() == [False, True]
+
+
+# --- the rule services follow: one transaction each, committed once, nothing left when refused -----
+
+def test_logging_in_commits_once(fresh, make_user):
+    """The session row and the audit line are one transaction: one COMMIT that wrote, not two."""
+    from agora.accounts.models import UserSession
+    from agora.core.transactions import WROTE
+    from agora.moderation.models import AuditEntry
+
+    client, _ends = fresh
+    ana = make_user("ana@example.com")
+    with client.application.app_context():
+        engine = db.engine
+    wrote = []
+    listener = lambda conn: wrote.append(conn.info.get(WROTE))  # noqa: E731
+    event.listen(engine, "commit", listener)
+    try:
+        response = client.post("/login", data={"email": ana.email, "password": PASSWORD})
+    finally:
+        event.remove(engine, "commit", listener)
+    assert response.status_code == 302
+    assert wrote.count(True) == 1, wrote
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == ana.id)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.event == "login")) == 1
+
+
+def test_a_membership_change_reaches_the_policy_in_the_same_request(app, make_user):
+    """The per-request SpaceAccess drops itself when memberships or suspensions are written: no hand call."""
+    from datetime import timedelta
+
+    from agora.core.policy import can
+    from agora.core.time import utcnow
+    from agora.core.transactions import transaction
+    from agora.spaces import membership
+    from agora.spaces.models import Membership, Suspension
+    from agora.spaces.services import create_space
+
+    ana = make_user("ana@example.com")
+    space = create_space("velo", "Vélo", "", "open")
+    with app.test_request_context("/"):
+        assert not can(ana, "space.leave", space)  # cached: ana is not a member
+        membership.join(ana, space)
+        assert can(ana, "space.leave", space)
+        assert can(ana, "post.create_on_space", space)
+        with transaction():
+            db.session.add(Suspension(space_id=space.id, user_id=ana.id, until=utcnow() + timedelta(days=2),
+                                      reason="test"))
+        assert not can(ana, "post.create_on_space", space)
+        membership.leave(ana, space)
+        assert not can(ana, "space.leave", space)
+        with transaction():
+            db.session.add(Membership(space_id=space.id, user_id=ana.id, role="member", source="manual"))
+        assert can(ana, "space.leave", space)
+        with transaction():  # a bulk statement, as a department move sends
+            db.session.execute(db.delete(Membership).where(Membership.user_id == ana.id))
+        assert not can(ana, "space.leave", space)
+
+
+def test_a_refused_service_leaves_nothing_written(app, make_user):
+    """create_post flushes the post (and its search outbox row) before an attachment is refused: all goes."""
+    from agora.core.errors import ValidationError
+    from agora.search.models import SearchOutbox
+    from agora.walls.models import Hashtag, Post
+    from agora.walls.services import Upload, create_post
+
+    ana, bob = make_user("ana@example.com"), make_user("bob@example.com")
+
+    def count(model):
+        return db.session.scalar(select(func.count()).select_from(model))
+
+    before = (count(Post), count(SearchOutbox), count(Hashtag))
+    with pytest.raises(ValidationError):
+        create_post(ana, person=bob, body="Hello @bob #refused",
+                    uploads=[Upload("virus.exe", b"MZ\x90\x00 not allowed", "application/x-msdownload")])
+    assert not (db.session.new or db.session.dirty or db.session.deleted)
+    assert (count(Post), count(SearchOutbox), count(Hashtag)) == before
+    # The session is clean and usable: the next service commits only its own work.
+    create_post(ana, person=bob, body="Hello again")
+    assert count(Post) == before[0] + 1

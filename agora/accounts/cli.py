@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 
 from agora.accounts import services
 from agora.core.errors import DomainError
-from agora.extensions import db
+from agora.core.transactions import transaction
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
 
 def _fail(error: DomainError) -> None:
     """Report a refused request as plain sentences and exit with status 1 (no traceback)."""
-    db.session.rollback()
     lines = [error.message or _("The request was refused.")]
     for field, messages in error.field_errors.items():
         lines += [f"  {field}: {message}" for message in messages]
@@ -43,17 +42,17 @@ def create(email, name, department, title, manager_email, password, admin):
     if generated:
         password = services.generate_password()
     try:
-        user = services.create_user(email, name, password, is_admin=admin, commit=False)
-        if department or title or manager is not None:
-            from agora.profiles.services import assign_org
-            org = {"manager": manager} if manager is not None else {}
-            assign_org(user, title=title, department=department, commit=False, **org)
-        db.session.commit()
+        with transaction():  # the account, its place and the audit line, or nothing
+            user = services.create_user(email, name, password, is_admin=admin)
+            if department or title or manager is not None:
+                from agora.profiles.services import assign_org
+                org = {"manager": manager} if manager is not None else {}
+                assign_org(user, title=title, department=department, **org)
+            if admin:
+                from agora.moderation.audit import record_audit
+                record_audit("role_change", subject=user.email, detail="admin granted (flask users create --admin)")
     except DomainError as error:
         _fail(error)
-    if admin:
-        from agora.moderation.audit import record_audit
-        record_audit("role_change", subject=user.email, detail="admin granted (flask users create --admin)")
     click.echo(_("Created %(email)s (handle %(handle)s).", email=user.email, handle=user.handle))
     if generated:
         click.echo(_("Password (shown once, give it to the person): %(password)s", password=password))

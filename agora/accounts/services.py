@@ -15,6 +15,7 @@ from agora.core.errors import Conflict, NotFound, ValidationError
 from agora.core.folding import fold
 from agora.core.policy import can
 from agora.core.time import utcnow
+from agora.core.transactions import transaction, transactional
 from agora.extensions import db, login_manager
 
 SESSION_KEY = "sid"
@@ -55,8 +56,9 @@ def _unique_handle(name: str, email: str) -> str:
     return handle
 
 
+@transactional
 def create_user(email: str, name: str, password: str | None = None, *, is_admin: bool = False,
-                handle: str | None = None, language: str | None = None, commit: bool = True) -> User:
+                handle: str | None = None, language: str | None = None) -> User:
     """Create an account (and its empty profile); raise Conflict on a taken email."""
     from agora.profiles.models import Profile
 
@@ -81,10 +83,7 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
                 is_admin=is_admin, language=language)
     user.profile = Profile()
     db.session.add(user)
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    db.session.flush()
     return user
 
 
@@ -125,35 +124,43 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.active else None
 
 
+@transactional
 def start_session(user: User) -> None:
     """Open a server-side session for `user` in this browser."""
     key = secrets.token_urlsafe(32)
     agent = (request.headers.get("User-Agent") or "")[:200] if request else ""
     db.session.add(UserSession(user_id=user.id, key_hash=_sha256(key), user_agent=agent))
-    db.session.commit()
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = key
 
 
+@transactional
+def log_in(user: User) -> None:
+    """Open `user`'s session in this browser and record the login in the audit log, in one commit."""
+    from agora.moderation.audit import record_audit
+
+    start_session(user)
+    record_audit("login", actor=user, subject=user.email)
+
+
+@transactional
 def end_session() -> None:
     """Forget this browser's session on the server too, so a copied cookie stops working."""
     key = session.pop(SESSION_KEY, None)
     if key:
         db.session.execute(db.delete(UserSession).where(UserSession.key_hash == _sha256(key)))
-        db.session.commit()
     session.clear()
 
 
+@transactional
 def end_other_sessions(user: User, keep_current: bool = True) -> int:
     """End every session of `user` except (optionally) this browser's; returns how many ended."""
     stmt = db.delete(UserSession).where(UserSession.user_id == user.id)
     key = session.get(SESSION_KEY) if keep_current else None
     if key:
         stmt = stmt.where(UserSession.key_hash != _sha256(key))
-    count = db.session.execute(stmt).rowcount
-    db.session.commit()
-    return count
+    return db.session.execute(stmt).rowcount
 
 
 def current_session_id() -> int | None:
@@ -179,15 +186,16 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new, keep_current_session=True)
 
 
+@transactional
 def set_password(user: User, password: str, keep_current_session: bool = False) -> None:
     """Set a new password (admin reset or change); every other session ends."""
     check_password_rules(password)
     user.password_hash = generate_password_hash(password)
     user.password_changed_at = utcnow()
-    db.session.commit()
     end_other_sessions(user, keep_current=keep_current_session)
 
 
+@transactional
 def deactivate(user: User) -> None:
     """Refuse future logins and end every session and token; the person's content stays."""
     user.active = False
@@ -195,24 +203,24 @@ def deactivate(user: User) -> None:
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(db.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))
-    db.session.commit()
 
 
+@transactional
 def reactivate(user: User) -> None:
     """Allow logins again (tokens stay revoked)."""
     user.active = True
     user.deactivated_at = None
-    db.session.commit()
 
 
+@transactional
 def set_language(user: User, code: str) -> None:
     """Remember the user's language."""
     if code not in current_app.config["AGORA"]["site"]["languages"]:
         raise ValidationError(_("This language is not offered."), {"language": [_("This language is not offered.")]})
     user.language = code
-    db.session.commit()
 
 
+@transactional
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the clear value is returned once and never stored."""
     name = (name or "").strip()
@@ -222,7 +230,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:12])
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return token, secret
 
 
@@ -232,6 +240,7 @@ def list_tokens(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
+@transactional
 def revoke_token(user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens; someone else's is NotFound."""
     token = db.session.get(ApiToken, token_id)
@@ -239,7 +248,6 @@ def revoke_token(user: User, token_id: int) -> None:
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
 
 
 def user_for_token(secret: str) -> User | None:
@@ -254,8 +262,8 @@ def user_for_token(secret: str) -> User | None:
     now = utcnow()
     # Writing on every call would serialise API traffic; minute precision is enough.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
-        db.session.commit()
+        with transaction():
+            token.last_used_at = now
     return user
 
 
@@ -270,8 +278,8 @@ def get_user_by_email(email: str) -> User:
 def _touch_session(session_id: int, last_seen) -> None:
     now = utcnow()
     if last_seen is None or (now - last_seen).total_seconds() >= SEEN_INTERVAL_SECONDS:
-        db.session.execute(db.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
-        db.session.commit()
+        with transaction():
+            db.session.execute(db.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
 
 
 def install_login_loaders(app: Flask) -> None:

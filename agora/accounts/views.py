@@ -33,9 +33,8 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         from agora.moderation.audit import record_audit
         if user is not None:
-            services.start_session(user)
+            services.log_in(user)
             login_user(user)
-            record_audit("login", actor=user, subject=user.email)
             return redirect(next_path(url_for("site.home")))
         record_audit("login_failed", subject=(form.email.data or "").strip().lower())
         # One message whatever went wrong, so the form does not reveal who has an account.

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, S
 from agora import config as agora_config
 from agora.accounts.models import User
 from agora.core.hooks import hooks
+from agora.core.transactions import transaction
 from agora.extensions import db
 from agora.profiles.models import Department
 
@@ -105,14 +106,9 @@ def apply_config(app: Flask | None = None, settings: dict | None = None) -> list
     summary: list[str] = []
     # Reuse the caller's context (and session) when it is already this app's.
     same = has_app_context() and current_app._get_current_object() is app
-    with nullcontext() if same else app.app_context():
+    with nullcontext() if same else app.app_context(), transaction():  # every feature's part, or none
         for apply in hooks("config.apply", app):
-            try:
-                result = apply(settings)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                raise
+            result = apply(settings)
             if isinstance(result, str):
                 summary.append(result)
             elif result:
@@ -135,10 +131,8 @@ def apply_on_start(app: Flask) -> None:
                 app.logger.info("config apply: %s", line)
         except IntegrityError:
             # Another worker starting at the same moment applied the same rows first.
-            db.session.rollback()
             app.logger.info("Config already applied by another worker.")
         except Exception:  # noqa: BLE001 - a worker must start even if applying fails
-            db.session.rollback()
             app.logger.exception("Applying the config at start-up failed; run `flask config apply` to see why.")
         finally:
             db.session.remove()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
+from sqlalchemy import event
 
 from agora.core.errors import Forbidden, NotFound
 
@@ -143,8 +144,46 @@ def space_access(user) -> SpaceAccess:
 
 
 def forget_space_access() -> None:
-    """Drop this request's cached SpaceAccess: call after memberships, roles or suspensions change."""
-    g.pop("agora_space_access", None)
+    """Drop this request's cached SpaceAccess (done by itself when a model it depends on is written)."""
+    if has_app_context():
+        g.pop("agora_space_access", None)
+
+
+_ACCESS_MODELS: set[type] = set()
+
+
+def space_access_depends_on(*models: type) -> None:
+    """Forget cached SpaceAccess whenever the session adds or writes one of `models` (or rolls back).
+
+    The feature that computes "space.roles" names its tables here (memberships, suspensions), so a
+    change is seen by the next `can()` of the same request without anyone calling forget_space_access.
+    """
+    from flask_sqlalchemy.session import Session
+
+    _ACCESS_MODELS.update(models)
+    if not event.contains(Session, "after_flush", _forget_after_flush):
+        event.listen(Session, "transient_to_pending", _forget_when_added)
+        event.listen(Session, "after_flush", _forget_after_flush)
+        event.listen(Session, "do_orm_execute", _forget_after_bulk_write)
+        # What was seen after a flush that is now undone must not outlive it.
+        event.listen(Session, "after_rollback", lambda session: forget_space_access())
+
+
+def _forget_when_added(session, obj) -> None:
+    if isinstance(obj, tuple(_ACCESS_MODELS)):
+        forget_space_access()
+
+
+def _forget_after_flush(session, flush_context) -> None:
+    if any(isinstance(obj, tuple(_ACCESS_MODELS)) for obj in (*session.new, *session.dirty, *session.deleted)):
+        forget_space_access()
+
+
+def _forget_after_bulk_write(state) -> None:
+    # delete(Membership).where(...) and update(...) skip the flush: they are seen here.
+    if (state.is_update or state.is_delete or state.is_insert) and any(
+            mapper.class_ in _ACCESS_MODELS for mapper in state.all_mappers):
+        forget_space_access()
 
 
 def _space_see(user, space) -> bool:

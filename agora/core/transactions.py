@@ -12,10 +12,21 @@ psycopg prepares a statement once a connection has run it a few times, sparing P
 Flask-SQLAlchemy ends every request with one: pages were planned afresh every time. A request that
 wrote nothing ends with COMMIT instead, which has the same effect on the data. One that wrote and
 did not commit (a service refused halfway) is still rolled back.
+
+Services: each public service that writes is one transaction, `transaction()` or `@transactional`.
+The outermost commits once, at its end; a service called inside another joins it (so a space
+created with its first moderator is one commit, and no service takes a `commit=` flag); an
+exception rolls the whole transaction back before it propagates, so a refused service leaves
+nothing written and the page that shows the refusal reads a clean session. A caller that wants to
+go on after a failure inside it opens a savepoint (`db.session.begin_nested()`).
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -24,6 +35,7 @@ from sqlalchemy.pool import Pool
 from sqlalchemy.sql.expression import Select, SelectBase
 
 WROTE = "agora_wrote"
+DEPTH = "agora_service_depth"  # on the session's info: how many service transactions are open
 LAZY = "agora_lazy_begin"  # on a pooled connection's info: its transactions begin at the first write
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.I)
 
@@ -103,3 +115,48 @@ def register_transaction_end(app, db) -> None:
             pass  # the connection is gone: the session's teardown discards it
         finally:
             session.expire_on_commit = expire
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One service's writes: committed once when the outermost ends (if it wrote), all rolled back if it raises."""
+    from agora.extensions import db
+
+    session = db.session()
+    depth = session.info.get(DEPTH, 0)
+    session.info[DEPTH] = depth + 1
+    try:
+        yield
+        # A service that only read does not commit: that would expire every object the caller holds.
+        if depth == 0 and _wrote(session):
+            session.commit()
+    except BaseException as exc:
+        if depth == 0 and (isinstance(exc, SQLAlchemyError) or _wrote(session)):
+            session.rollback()
+        raise
+    finally:
+        session.info[DEPTH] = depth
+
+
+def _wrote(session) -> bool:
+    # Nothing to commit or undo after reads only (a ROLLBACK would cost PostgreSQL its prepared statements).
+    if session.new or session.dirty or session.deleted:
+        return True
+    try:
+        return session.in_transaction() and session.connection().info.get(WROTE, True)
+    except SQLAlchemyError:  # a failed flush: only a rollback makes the session usable again
+        return True
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def transactional(service: F) -> F:
+    """Run `service` as one transaction (see `transaction()`)."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        with transaction():
+            return service(*args, **kwargs)
+
+    return run  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from agora.core.bulk import bulk_work
 from agora.core.errors import Conflict
 from agora.core.folding import fold
 from agora.core.hooks import hooks
+from agora.core.transactions import transaction
 from agora.demo import people as data
 from agora.extensions import db
 from agora.profiles.services import assign_org, update_personal
@@ -135,25 +136,26 @@ def _load(progress) -> DemoResult:
         key, name, title, department, manager_key, location, language, local = person
         email = email_for(key, name, local)
         is_admin = person is admin_person
-        user = create_user(email, name, data.DEMO_PASSWORD if shared_hash is None else None,
-                           is_admin=is_admin, language=language, commit=False)
-        if shared_hash is None:
-            shared_hash = user.password_hash
-        else:
-            user.password_hash = shared_hash
-        assign_org(user, title=title, department=department,
-                   manager=by_key[manager_key] if manager_key else None, commit=False)
-        by_key[key] = user
+        with transaction():  # one commit per person
+            user = create_user(email, name, data.DEMO_PASSWORD if shared_hash is None else None,
+                               is_admin=is_admin, language=language)
+            if shared_hash is None:
+                shared_hash = user.password_hash
+            else:
+                user.password_hash = shared_hash
+            assign_org(user, title=title, department=department,
+                       manager=by_key[manager_key] if manager_key else None)
+            by_key[key] = user
 
-        skills = rng.sample(data.SKILLS[department], k=rng.randint(2, 4)) + rng.sample(data.COMMON_SKILLS, k=rng.randint(0, 2))
-        spoken = list(data.LANGUAGES[location]) + rng.sample(data.EXTRA_LANGUAGES, k=rng.choice((0, 0, 1, 1, 2)))
-        ask = rng.choice(data.ASK_ME_ABOUT["en" if spoken[0] == "English" else "fr"])
-        update_personal(
-            user, user, bio=_bio(rng, person, skills, ask), skills=skills, languages=", ".join(spoken),
-            ask_me_about=", ".join([skills[0], ask]), location=location,
-            phone=f"{data.PHONE_PREFIX[location]} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            photo=None if key in WITHOUT_PHOTO else initials_photo(name, rng.choice(data.COLOURS)),
-        )
+            skills = rng.sample(data.SKILLS[department], k=rng.randint(2, 4)) + rng.sample(data.COMMON_SKILLS, k=rng.randint(0, 2))
+            spoken = list(data.LANGUAGES[location]) + rng.sample(data.EXTRA_LANGUAGES, k=rng.choice((0, 0, 1, 1, 2)))
+            ask = rng.choice(data.ASK_ME_ABOUT["en" if spoken[0] == "English" else "fr"])
+            update_personal(
+                user, user, bio=_bio(rng, person, skills, ask), skills=skills, languages=", ".join(spoken),
+                ask_me_about=", ".join([skills[0], ask]), location=location,
+                phone=f"{data.PHONE_PREFIX[location]} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                photo=None if key in WITHOUT_PHOTO else initials_photo(name, rng.choice(data.COLOURS)),
+            )
         created.append(user)
 
     # Walls, spaces and others add lively content about these people. The people are worth
@@ -161,10 +163,9 @@ def _load(progress) -> DemoResult:
     warnings = []
     for populate in hooks("demo.populate"):
         try:
-            populate(created, rng)
-            db.session.commit()
+            with transaction():  # rolled back alone when it fails
+                populate(created, rng)
         except Exception as exc:  # noqa: BLE001 - reported to the admin by the CLI
-            db.session.rollback()
             current_app.logger.exception("demo.populate hook %r failed", populate)
             warnings.append(f"{getattr(populate, '__module__', '?')}.{getattr(populate, '__name__', '?')}: {exc!r}")
     return DemoResult(loaded=True, people=created, warnings=warnings)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from agora.core.errors import NotFound, ValidationError
 from agora.core.folding import fold
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.follows.models import TARGET_TYPES, Follow
 
@@ -40,6 +41,7 @@ def is_following(user, target_type: str, target_id: int) -> bool:
                                                      Follow.target_id == target_id)) is not None
 
 
+@transactional
 def follow(user, target_type: str, key: str) -> object:
     """Follow a person, space or hashtag (idempotent); returns what is followed."""
     if target_type not in TARGET_TYPES:
@@ -53,10 +55,10 @@ def follow(user, target_type: str, key: str) -> object:
                 db.session.add(Follow(user_id=user.id, target_type=target_type, target_id=target.id))
         except IntegrityError:
             pass  # followed meanwhile from another tab: same outcome
-    db.session.commit()
     return target
 
 
+@transactional
 def unfollow(user, target_type: str, key: str) -> object:
     """Stop following (idempotent); returns what was followed."""
     if target_type not in TARGET_TYPES:
@@ -64,7 +66,6 @@ def unfollow(user, target_type: str, key: str) -> object:
     target = resolve(user, target_type, key)
     db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.target_type == target_type,
                                             Follow.target_id == target.id))
-    db.session.commit()
     return target
 
 

@@ -55,14 +55,14 @@ def _build(app: Flask):
 def _schedule(huey, app: Flask, entry) -> None:
     def enqueue_now() -> None:
         from agora.core.time import utcnow
-        from agora.extensions import db
+        from agora.core.transactions import transaction
         from agora.jobs.services import enqueue
 
         with app.app_context():
             slot = utcnow().strftime("%Y-%m-%dT%H:%M")
             # Keyed by the minute: schedulers on several hosts enqueue it once.
-            enqueue(entry.task, key=f"{entry.task}@{slot}")
-            db.session.commit()
+            with transaction():
+                enqueue(entry.task, key=f"{entry.task}@{slot}")
 
     huey.periodic_task(crontab(minute=entry.minute, hour=entry.hour), name=f"schedule:{entry.task}")(enqueue_now)
 

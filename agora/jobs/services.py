@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from agora.core.errors import Conflict, NotFound
 from agora.core.hooks import hooks
 from agora.core.time import utcnow
+from agora.core.transactions import transaction, transactional
 from agora.extensions import db
 from agora.jobs.models import Job
 
@@ -137,12 +138,12 @@ def run_job(job_id: int, worker: str | None = None) -> str | None:
     task = tasks().get(job.name)
     now = utcnow()
     lease = timedelta(seconds=task.timeout if task else 60)
-    claimed = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.state == "queued", Job.run_at <= now + timedelta(seconds=1))
-        .values(state="running", attempts=Job.attempts + 1, locked_by=worker, lease_until=now + lease)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    with transaction():  # the claim is committed before the task runs: other workers see it at once
+        claimed = db.session.execute(
+            update(Job).where(Job.id == job_id, Job.state == "queued", Job.run_at <= now + timedelta(seconds=1))
+            .values(state="running", attempts=Job.attempts + 1, locked_by=worker, lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     if not claimed:
         return None  # claimed elsewhere, a duplicate hand-over, or a retry not due yet
     job = db.session.get(Job, job_id)
@@ -150,12 +151,11 @@ def run_job(job_id: int, worker: str | None = None) -> str | None:
     if task is None:
         return _finish(job, worker, "failed", f"no task is declared under the name {job.name!r}")
     try:
-        task.func(**json.loads(job.args or "{}"))
+        with transaction():  # the task's writes, or none of them when it fails
+            task.func(**json.loads(job.args or "{}"))
     except TargetGone as exc:
-        db.session.rollback()
         return _finish(job, worker, "done", f"ended quietly: {exc}" if str(exc) else "ended quietly: target gone")
     except Exception as exc:  # noqa: BLE001 - any failure of a task is recorded and retried, never lost
-        db.session.rollback()
         log.exception("job %s (%s) failed on attempt %s", job.id, job.name, job.attempts)
         detail = f"{type(exc).__name__}: {exc}"
         if job.attempts >= job.max_attempts:
@@ -169,16 +169,17 @@ def backoff(task: Task, attempts: int) -> float:
     return min(task.retry_delay * 4 ** max(attempts - 1, 0), MAX_DELAY.total_seconds())
 
 
+@transactional
 def _finish(job: Job, worker: str, state: str, detail: str) -> str:
     db.session.execute(
         update(Job).where(Job.id == job.id, Job.state == "running", Job.locked_by == worker)
         .values(state=state, detail=detail[:2000], finished_at=utcnow(), lease_until=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return state
 
 
+@transactional
 def _requeue(job: Job, worker: str, delay: float, detail: str) -> str:
     now = utcnow()
     db.session.execute(
@@ -188,10 +189,10 @@ def _requeue(job: Job, worker: str, delay: float, detail: str) -> str:
         .execution_options(synchronize_session=False)
     )
     db.session.info.setdefault(PUSH, []).append((job.id, delay))
-    db.session.commit()
     return "queued"
 
 
+@transactional
 def sweep(now=None) -> dict[str, int]:
     """Take back what dead workers held, hand over again what the broker may have lost, forget old finished work."""
     now = now or utcnow()
@@ -219,7 +220,6 @@ def sweep(now=None) -> dict[str, int]:
         delete(Job).where(Job.state == "done", Job.finished_at < now - KEEP_DONE)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     return {"requeued": requeued, "failed": failed, "handed_again": len(lost), "forgotten": forgotten or 0}
 
 
@@ -261,6 +261,7 @@ def status(now=None, limit: int = 20) -> dict:
     }
 
 
+@transactional
 def retry(job_id: int) -> Job:
     """Queue a failed job again with fresh attempts."""
     job = db.session.get(Job, job_id)
@@ -271,5 +272,4 @@ def retry(job_id: int) -> Job:
     now = utcnow()
     job.state, job.attempts, job.run_at, job.pushed_at, job.finished_at = "queued", 0, now, now, None
     db.session.info.setdefault(PUSH, []).append((job.id, 0))
-    db.session.commit()
     return job

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from agora.core.errors import Conflict, NotFound, ValidationError
-from agora.core.policy import can, forget_space_access
+from agora.core.policy import can
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.models import ModerationAction, Report
 from agora.moderation.reports import close_reports, open_reports
@@ -123,6 +124,7 @@ def move_post(post: Post, space_id: int) -> None:
                                             Report.status == "open").values(space_id=space_id))
 
 
+@transactional
 def act(user, target_type: str, target_id, action: str, *, reason=None, rule=None, days=None, space=None):
     """Take one moderator action on a post or comment: one ledger line, the author told, reports closed."""
     if target_type not in ACTIONS:
@@ -192,12 +194,10 @@ def act(user, target_type: str, target_id, action: str, *, reason=None, rule=Non
     if action != "dismiss":
         notify(author_id, "moderation", actor_id=user.id, target_type="moderation", target_id=line.id,
                url=action_url(line.id), excerpt=f"{label(action)}: {reason}" if reason else label(action))
-    db.session.commit()
-    if action == "suspend":
-        forget_space_access()
     return line
 
 
+@transactional
 def erase(target_type: str, target_id, reason) -> ModerationAction:
     """Permanently remove a post's or comment's text and files for a legal case; a tombstone keeps threads whole."""
     from agora.media.services import delete_media
@@ -229,6 +229,5 @@ def erase(target_type: str, target_id, reason) -> ModerationAction:
     line = record("erase", actor_id=None, target_type=kind, target_id=content.id,
                   subject_user_id=content.author_id, space_id=space_id_of(content), rule="legal",
                   reason=reason, detail={"by": "command line"})
-    record_audit("erase", subject=f"{kind} {content.id}", detail=reason, commit=False)
-    db.session.commit()
+    record_audit("erase", subject=f"{kind} {content.id}", detail=reason)
     return line

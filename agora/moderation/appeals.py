@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from agora.accounts.models import User
 from agora.core.errors import Conflict, NotFound, ValidationError
-from agora.core.policy import forget_space_access, require
+from agora.core.policy import require
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.actions import APPEALABLE, move_post, set_hidden
 from agora.moderation.models import Appeal, ModerationAction
@@ -83,6 +84,7 @@ def can_appeal(user, action: ModerationAction, appeal: Appeal | None) -> bool:
     return action.action in APPEALABLE and appeal is None and can(user, "moderation.appeal", action)
 
 
+@transactional
 def file_appeal(user, action_id, text) -> Appeal:
     """Appeal an action that concerned `user`, once; the chosen decider is told."""
     action = get_action(action_id)
@@ -102,13 +104,11 @@ def file_appeal(user, action_id, text) -> Appeal:
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         message = _("You have already appealed this decision.")
         raise Conflict(message, {"text": [message]}) from None
     if appeal.assigned_to_id is not None:
         notify(appeal.assigned_to_id, "appeal_assigned", actor_id=user.id, target_type="appeal",
                target_id=appeal.id, url=action_url(action.id), excerpt=text)
-    db.session.commit()
     return appeal
 
 
@@ -141,6 +141,7 @@ def _undo(action: ModerationAction) -> None:
             suspension.lifted_at = utcnow()
 
 
+@transactional
 def decide(user, appeal_id, grant, reason) -> ModerationAction:
     """Grant (undo the action) or refuse an appeal, with a reason; the ledger and the author learn the outcome."""
     appeal = get_appeal(appeal_id)
@@ -165,7 +166,4 @@ def decide(user, appeal_id, grant, reason) -> ModerationAction:
                   reason=reason, appeal_of_id=action.id)
     notify(appeal.author_id, "appeal_outcome", actor_id=user.id, target_type="moderation", target_id=line.id,
            url=action_url(action.id), excerpt=reason)
-    db.session.commit()
-    if grant and action.action == "suspend":
-        forget_space_access()
     return line

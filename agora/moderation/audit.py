@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from agora.core.pagination import Page, keyset
 from agora.core.policy import require
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.models import AuditEntry
 
@@ -23,14 +24,13 @@ EVENTS = {
 }
 
 
-def record_audit(event: str, *, actor=None, subject: str = "", detail: str = "", commit: bool = True) -> AuditEntry:
+@transactional
+def record_audit(event: str, *, actor=None, subject: str = "", detail: str = "") -> AuditEntry:
     """Append an entry to the audit log (with the client's address when there is a request)."""
     ip = (request.remote_addr or "")[:45] if has_request_context() else ""
     entry = AuditEntry(event=event[:40], actor_id=getattr(actor, "id", actor), subject=(subject or "")[:200],
                        detail=detail or "", ip=ip)
     db.session.add(entry)
-    if commit:
-        db.session.commit()
     return entry
 
 

@@ -5,7 +5,6 @@ import click
 from flask_babel import gettext as _
 
 from agora.core.errors import DomainError
-from agora.extensions import db
 
 
 @click.command("erase")
@@ -20,7 +19,6 @@ def erase(content_id, reason, is_comment):
     try:
         line = erase_content(kind, content_id, reason)
     except DomainError as error:
-        db.session.rollback()
         lines = [error.message or _("The request was refused.")]
         lines += [f"  {field}: {message}" for field, messages in error.field_errors.items() for message in messages]
         raise click.ClickException("\n".join(lines)) from None

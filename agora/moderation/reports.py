@@ -13,6 +13,7 @@ from agora.core.errors import ValidationError
 from agora.core.folding import fold
 from agora.core.policy import can, is_hr, require, space_access
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.models import CATEGORIES, Appeal, Report
 from agora.moderation.services import action_url, clean_text, content_url, get_content, notify, space_id_of, type_of
@@ -28,6 +29,7 @@ def category_labels() -> dict[str, str]:
             "other": _("Other"), "keyword": _("Watched keyword")}
 
 
+@transactional
 def file_report(user, target_type: str, target_id, category, text) -> Report:
     """Report a post or comment the reader may read (not their own)."""
     content = get_content(user, target_type, target_id, "report")
@@ -44,7 +46,7 @@ def file_report(user, target_type: str, target_id, category, text) -> Report:
     report = Report(target_type=target_type, target_id=content.id, space_id=space_id_of(content),
                     reporter_id=user.id, category=category, text=text)
     db.session.add(report)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -66,6 +68,7 @@ def watched_terms(text: str) -> list[str]:
     return [keyword for keyword, pattern in _patterns() if pattern.search(folded)]
 
 
+@transactional
 def content_created(target_type: str, content) -> None:
     """The "content.created" hook: a new post or comment matching the watch list goes to the queue, still published."""
     terms = watched_terms(content.body_source)
@@ -73,7 +76,6 @@ def content_created(target_type: str, content) -> None:
         return
     db.session.add(Report(target_type=target_type, target_id=content.id, space_id=space_id_of(content),
                           reporter_id=None, category="keyword", text=", ".join(terms)))
-    db.session.commit()
 
 
 # --- the review queue --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from agora.core.hooks import hooks
 from agora.core.pagination import Page, keyset
 from agora.core.policy import can
 from agora.core.time import utcnow
+from agora.core.transactions import transaction, transactional
 from agora.extensions import db
 from agora.notifications.models import EmailPreference, EmailSettings, Notification, NotificationPreference
 
@@ -148,12 +149,13 @@ def mark_read(user, notification_id: int) -> Notification:
     """Mark one of the reader's notifications read (idempotent)."""
     notification = get_notification(user, notification_id)
     if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.commit()
+        with transaction():
+            notification.read_at = utcnow()
         _forget_cached_count(user.id)
     return notification
 
 
+@transactional
 def mark_all_read(user) -> int:
     """Mark all the reader's notifications read; returns how many changed."""
     result = db.session.execute(
@@ -162,7 +164,6 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     _forget_cached_count(user.id)
     return result.rowcount or 0
 
@@ -176,6 +177,7 @@ def get_preferences(user) -> dict[str, bool]:
     return {kind: bool(overrides.get(kind, True)) for kind in KINDS}
 
 
+@transactional
 def set_preferences(user, choices: dict[str, bool]) -> dict[str, bool]:
     """Save which kinds `user` receives; kinds left out keep their setting. Only "off" is stored."""
     unknown = [kind for kind in choices if kind not in KINDS]
@@ -195,7 +197,7 @@ def set_preferences(user, choices: dict[str, bool]) -> dict[str, bool]:
             db.session.add(NotificationPreference(user_id=user.id, kind=kind, enabled=False))
         elif not enabled:
             row.enabled = False
-    db.session.commit()
+    db.session.flush()
     return get_preferences(user)
 
 

@@ -3,7 +3,6 @@ import click
 from flask_babel import gettext as _
 
 from agora.core.errors import DomainError
-from agora.extensions import db
 from agora.profiles.importer import count_rows, import_people
 
 
@@ -16,7 +15,6 @@ def import_command(csv_file):
         with click.progressbar(length=count_rows(text), label=_("Importing people")) as bar:
             report = import_people(text, progress=bar.update)
     except DomainError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
     click.echo(_("%(created)s created, %(updated)s updated, %(bad)s refused.",
                  created=report.created, updated=report.updated, bad=len(report.errors)))

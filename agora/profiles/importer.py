@@ -26,6 +26,7 @@ from agora.accounts.models import User
 from agora.accounts.services import create_user, normalise_email
 from agora.core.errors import ValidationError
 from agora.core.folding import fold
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.profiles.models import Profile
 from agora.profiles.services import assign_org, get_skills
@@ -164,6 +165,7 @@ def _check_managers(rows: list[_Row]) -> dict[int, str]:
     return bad
 
 
+@transactional
 def import_people(text: str, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Create or update the people of a CSV export; returns what was done and the refused rows."""
     report = ImportReport()
@@ -178,7 +180,7 @@ def import_people(text: str, progress: Callable[[int], None] | None = None) -> I
     for row in good:
         person = existing.get(row.email)
         if person is None:
-            person = create_user(row.email, row.name, None, commit=False)
+            person = create_user(row.email, row.name, None)
             report.created += 1
         else:
             person.name, person.sort_name = row.name, fold(row.name)
@@ -189,7 +191,7 @@ def import_people(text: str, progress: Callable[[int], None] | None = None) -> I
             profile.location = row.location
         if row.skills:
             profile.skills = get_skills(row.skills)
-        assign_org(person, title=row.title or None, department=row.department or None, commit=False)
+        assign_org(person, title=row.title or None, department=row.department or None)
         if progress:
             progress(1)
     db.session.flush()
@@ -198,7 +200,6 @@ def import_people(text: str, progress: Callable[[int], None] | None = None) -> I
             manager = people.get(row.manager) or db.session.scalar(select(User).where(User.email == row.manager))
             # Loops were ruled out above over the whole file, so the profile is set directly.
             people[row.email].profile.manager_id = manager.id
-    db.session.commit()
     if progress and bad:
         progress(len(rows) - len(good))
     return report

@@ -18,6 +18,7 @@ from agora.core.hooks import hooks
 from agora.core.pagination import Page, keyset
 from agora.core.policy import require
 from agora.core.sanitiser import render_markdown
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.media.services import delete_media, store_image
 from agora.profiles.models import Department, Profile, Skill, profile_skills
@@ -40,13 +41,6 @@ def _notify_changed(person: User) -> None:
     # Search indexing and others react inside the same transaction (e.g. an outbox row).
     for hook in hooks("profile.changed"):
         hook(person)
-
-
-def _finish(commit: bool) -> None:
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
 
 
 # --- org ------------------------------------------------------------------------------------------
@@ -93,8 +87,9 @@ def manager_chain_ids(user_id: int, limit: int = MAX_CHAIN) -> list[int]:
     return _until_repeat((uid, uid) for uid, _depth in rows)
 
 
+@transactional
 def assign_org(person: User, *, title: str | None = None, department: str | None = None,
-               manager=UNCHANGED, commit: bool = True) -> None:
+               manager=UNCHANGED) -> None:
     """Set title, department (by name, created if missing) and manager; None/UNCHANGED leave a field alone."""
     profile = person.profile
     errors: dict[str, list[str]] = {}
@@ -119,7 +114,7 @@ def assign_org(person: User, *, title: str | None = None, department: str | None
     if manager is not UNCHANGED:
         profile.manager_id = manager.id if manager is not None else None
     _notify_changed(person)
-    _finish(commit)
+    db.session.flush()
 
 
 def find_person(handle_or_email: str) -> User | None:
@@ -132,6 +127,7 @@ def find_person(handle_or_email: str) -> User | None:
     return db.session.scalar(select(User).where(User.handle == value.lstrip("@").lower()))
 
 
+@transactional
 def update_org(actor, person: User, *, title: str, department: str, manager_handle_or_email: str) -> None:
     """HR and admins set someone's title, department and manager (blank manager: none)."""
     require(actor, "profile.edit_org", person)
@@ -175,6 +171,7 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;|\n]", text or "") if part.strip()]
 
 
+@transactional
 def update_personal(actor, person: User, *, bio: str | None = None, skills: list[str] | None = None,
                     languages: str | None = None, ask_me_about: str | None = None,
                     location: str | None = None, phone: str | None = None, photo: bytes | None = None,
@@ -201,8 +198,7 @@ def update_personal(actor, person: User, *, bio: str | None = None, skills: list
             media = store_image(photo, owner_id=person.id, kind="photo", max_px=PHOTO_PX, filename=person.handle)
         except ValidationError as exc:
             errors.update(exc.field_errors)
-    if errors:
-        db.session.rollback()  # the checked photo was flushed; the whole edit is refused
+    if errors:  # the checked photo was flushed: the transaction's rollback takes it back
         raise ValidationError(_("Some details are not valid."), errors)
     if media is not None or remove_photo:
         old = profile.photo_id
@@ -220,7 +216,6 @@ def update_personal(actor, person: User, *, bio: str | None = None, skills: list
     if skills is not None:
         profile.skills = get_skills(skills)
     _notify_changed(person)
-    db.session.commit()
 
 
 # --- reading --------------------------------------------------------------------------------------

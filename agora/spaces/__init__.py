@@ -4,11 +4,14 @@
 def register(app):
     """Wire the spaces pages, API and hooks into `app`."""
     from agora.core.hooks import add_hook
+    from agora.core.policy import space_access_depends_on
     from agora.spaces import api, hooks, models, services, views  # noqa: F401 - models join the metadata
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     add_hook(app, "space.roles", services.space_roles)
+    # The policy's per-request SpaceAccess is computed from these: writing one drops it.
+    space_access_depends_on(models.Membership, models.Suspension, models.Space)
     add_hook(app, "config.apply", hooks.apply_config)
     add_hook(app, "config.check", hooks.check_config)
     add_hook(app, "profile.changed", hooks.profile_changed)

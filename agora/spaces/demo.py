@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from agora.core.policy import forget_space_access
 from agora.extensions import db
 from agora.profiles.models import Department
 from agora.spaces.models import JoinRequest, Membership, Space
@@ -42,7 +41,7 @@ def populate(people, rng) -> None:
     for slug, name, description, visibility, department in SPACES:
         if db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
             continue
-        space = create_space(slug, name, description, visibility, commit=False)
+        space = create_space(slug, name, description, visibility)
         staff = by_department.get(department, []) if department else []
         if department and department in departments:
             space.department_id = departments[department].id
@@ -64,6 +63,5 @@ def populate(people, rng) -> None:
             db.session.add(JoinRequest(space_id=space.id, user_id=rng.choice(outsiders).id, kind="invite",
                                        invited_by_id=moderator.id))
         db.session.flush()
-        forget_space_access()  # the moderator's cached access predates this space
         for body in POSTS.get(slug, []):
             create_post(moderator, space=space, body=body)

@@ -5,7 +5,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from agora.accounts.models import User
-from agora.core.policy import can, forget_space_access
+from agora.core.policy import can
 from agora.extensions import db
 from agora.profiles.models import Department, Profile
 from agora.spaces.models import JoinRequest, Membership, Space, SpaceOptOut
@@ -51,7 +51,6 @@ def apply_config(settings: dict) -> list[str]:
                 membership.source = "manual"
             lines.append(f"space {slug} is no longer in the file: kept, now managed by its moderators")
     db.session.flush()
-    forget_space_access()
     return lines
 
 
@@ -138,7 +137,6 @@ def profile_changed(person) -> None:
                                    Space.id.not_in(select(SpaceOptOut.space_id).where(SpaceOptOut.user_id == person.id))))
         for space_id in list(spaces):
             db.session.add(Membership(space_id=space_id, user_id=person.id, role="member", source="department"))
-    forget_space_access()
 
 
 # --- notifications -----------------------------------------------------------------------------------

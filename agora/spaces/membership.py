@@ -1,4 +1,4 @@
-"""Membership flows: join, leave, requests, invitations, removals and moderators; each commits and forgets access."""
+"""Membership flows: join, leave, requests, invitations, removals and moderators; each is one transaction."""
 from __future__ import annotations
 
 from flask import current_app
@@ -7,8 +7,9 @@ from sqlalchemy import delete, or_, select
 
 from agora.accounts.models import User
 from agora.core.errors import Conflict, Forbidden, NotFound, ValidationError
-from agora.core.policy import can, forget_space_access, require
+from agora.core.policy import can, require
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.spaces.models import JoinRequest, Membership, Space, SpaceOptOut
 
@@ -22,11 +23,6 @@ def _notify(recipient_id: int, kind: str, *, actor_id: int | None, target_type: 
 
     notify(recipient_id, kind, actor_id=actor_id, target_type=target_type, target_id=target_id, url=url,
            excerpt=excerpt)
-
-
-def _done() -> None:
-    db.session.commit()
-    forget_space_access()
 
 
 def membership_of(space: Space, user) -> Membership | None:
@@ -85,6 +81,7 @@ def _message(text: str | None) -> str:
 
 
 # --- the person's own moves --------------------------------------------------------------------------
+@transactional
 def join(user, space: Space) -> Membership:
     """Join an open space at once (a pending invitation counts as accepted)."""
     if membership_of(space, user) is not None:
@@ -94,10 +91,10 @@ def join(user, space: Space) -> Membership:
     if pending is not None:
         pending.status, pending.decided_at = "approved", utcnow()
     membership = _add_member(space, user)
-    _done()
     return membership
 
 
+@transactional
 def leave(user, space: Space) -> None:
     """Leave a space; it takes effect at once on every page, feed and API."""
     membership = membership_of(space, user)
@@ -107,9 +104,9 @@ def leave(user, space: Space) -> None:
     if membership.source == "config":
         raise Forbidden(_("The configuration file names you moderator of this space; ask an admin to change it."))
     _end_membership(space, membership, "left")
-    _done()
 
 
+@transactional
 def request_to_join(user, space: Space, message: str = "") -> JoinRequest:
     """Ask to join a closed space; its moderators are notified. A pending invitation is accepted instead."""
     message = _message(message)
@@ -129,10 +126,10 @@ def request_to_join(user, space: Space, message: str = "") -> JoinRequest:
     for moderator_id in moderator_ids(space):
         _notify(moderator_id, "space_request", actor_id=user.id, target_type="space_request", target_id=request.id,
                 url=url, excerpt=f"{space.name}: {message}" if message else space.name)
-    _done()
     return request
 
 
+@transactional
 def cancel_request(user, request_id: int) -> None:
     """Withdraw one's own pending request to join."""
     request = db.session.get(JoinRequest, request_id)
@@ -141,9 +138,9 @@ def cancel_request(user, request_id: int) -> None:
     if request.status != "pending":
         raise Conflict(_("This request has already been answered."))
     request.status, request.decided_at = "cancelled", utcnow()
-    _done()
 
 
+@transactional
 def answer_invitation(user, request_id: int, accept: bool) -> JoinRequest:
     """Accept or decline an invitation; the only way into a secret space."""
     invitation = db.session.get(JoinRequest, request_id)
@@ -155,7 +152,6 @@ def answer_invitation(user, request_id: int, accept: bool) -> JoinRequest:
         "approved" if accept else "refused"), utcnow(), user.id
     if accept and membership_of(invitation.space, user) is None:
         _add_member(invitation.space, user)
-    _done()
     return invitation
 
 
@@ -169,6 +165,7 @@ def _request_in(space: Space, request_id: int) -> JoinRequest:
     return request
 
 
+@transactional
 def decide_request(actor, space: Space, request_id: int, approve: bool) -> JoinRequest:
     """A moderator approves or refuses a request to join (or withdraws an invitation); the person is told."""
     require(actor, "space.moderate", space)
@@ -178,7 +175,6 @@ def decide_request(actor, space: Space, request_id: int, approve: bool) -> JoinR
         if approve:
             raise Conflict(_("Only the person invited can accept an invitation."))
         request.status = "cancelled"
-        _done()
         return request
     request.status = "approved" if approve else "refused"
     if approve and membership_of(space, request.user) is None:
@@ -186,10 +182,10 @@ def decide_request(actor, space: Space, request_id: int, approve: bool) -> JoinR
     kind = "space_approved" if approve else "space_refused"
     _notify(request.user_id, kind, actor_id=actor.id, target_type="space_request", target_id=request.id,
             url=f"/spaces/{space.slug}" if approve else "/spaces", excerpt=space.name)
-    _done()
     return request
 
 
+@transactional
 def invite(actor, space: Space, person) -> JoinRequest | Membership:
     """Invite a colleague ("space.invite"); a pending request of theirs is approved when a moderator invites."""
     require(actor, "space.invite", space)
@@ -211,10 +207,10 @@ def invite(actor, space: Space, person) -> JoinRequest | Membership:
     db.session.flush()
     _notify(person.id, "space_invite", actor_id=actor.id, target_type="space_request", target_id=invitation.id,
             url="/spaces#invitations", excerpt=space.name)
-    _done()
     return invitation
 
 
+@transactional
 def remove_member(actor, space: Space, person) -> None:
     """A moderator removes someone from the space; they are told, and lose access at once."""
     require(actor, "space.moderate", space)
@@ -228,9 +224,9 @@ def remove_member(actor, space: Space, person) -> None:
     _end_membership(space, membership, "removed")
     _notify(person.id, "space_removed", actor_id=actor.id, target_type="space_removal", target_id=space.id,
             url="/spaces", excerpt=space.name)
-    _done()
 
 
+@transactional
 def set_moderator(actor, space: Space, person, moderator: bool) -> Membership:
     """A moderator names a member moderator, or takes the role back (not from those the config file names)."""
     require(actor, "space.moderate", space)
@@ -240,5 +236,4 @@ def set_moderator(actor, space: Space, person, moderator: bool) -> Membership:
     if not moderator and membership.source == "config":
         raise Forbidden(_("The configuration file names this moderator; an admin changes it there."))
     membership.role = "moderator" if moderator else "member"
-    _done()
     return membership

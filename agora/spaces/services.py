@@ -9,8 +9,9 @@ from sqlalchemy import Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from agora.core.errors import Conflict, NotFound, ValidationError
-from agora.core.policy import can, forget_space_access, require, space_access
+from agora.core.policy import can, require, space_access
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.spaces.models import JoinRequest, Membership, Space, Suspension
 
@@ -238,32 +239,29 @@ def _clean(slug: str | None, name: str | None, description: str | None, visibili
     return slug, name, description, visibility
 
 
-def create_space(slug: str, name: str, description: str = "", visibility: str = "open",
-                 commit: bool = True) -> Space:
+@transactional
+def create_space(slug: str, name: str, description: str = "", visibility: str = "open") -> Space:
     """Create a space (config, CLI and demo; people use `create_space_for`)."""
     slug, name, description, visibility = _clean(slug, name, description, visibility)
     if db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
         raise Conflict(_("This space address is taken."), {"slug": [_("This space address is taken.")]})
     space = Space(slug=slug, name=name, description=description, visibility=visibility)
     db.session.add(space)
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    db.session.flush()
     return space
 
 
+@transactional
 def create_space_for(actor, *, slug: str, name: str, description: str = "", visibility: str = "open") -> Space:
     """A colleague creates a space from the UI (policy "space.create"); they become its moderator."""
     require(actor, "space.create")
-    space = create_space(slug, name, description, visibility, commit=False)
+    space = create_space(slug, name, description, visibility)
     space.created_by_id = actor.id
     db.session.add(Membership(space_id=space.id, user_id=actor.id, role="moderator", source="manual"))
-    db.session.commit()
-    forget_space_access()
     return space
 
 
+@transactional
 def update_space(actor, space: Space, *, name: str, description: str, visibility: str) -> Space:
     """Moderators edit a space's name, description and visibility; the config file owns those of its spaces."""
     require(actor, "space.moderate", space)
@@ -273,6 +271,4 @@ def update_space(actor, space: Space, *, name: str, description: str, visibility
                     "change there (ask an admin).")
         raise ValidationError(message, {"name": [message]})
     space.name, space.description, space.visibility = name, description, visibility
-    db.session.commit()
-    forget_space_access()
     return space

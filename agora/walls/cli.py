@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from agora.core.transactions import transaction
 from agora.extensions import db
 
 content_cli = AppGroup("content", help="Posts, comments and other user content.")
@@ -22,13 +23,13 @@ def _rerender(model, source_attr: str, html_attr: str, key, render_one, label: s
             rows = list(db.session.scalars(stmt))
             if not rows:
                 break
-            for row in rows:
-                html = render_one(getattr(row, source_attr) or "") if getattr(row, source_attr) else ""
-                if html != getattr(row, html_attr):
-                    setattr(row, html_attr, html)
-                    changed += 1
-            last = getattr(rows[-1], key.key)
-            db.session.commit()  # one batch at a time: memory stays flat and progress is kept
+            with transaction():  # one batch at a time: memory stays flat and progress is kept
+                for row in rows:
+                    html = render_one(getattr(row, source_attr) or "") if getattr(row, source_attr) else ""
+                    if html != getattr(row, html_attr):
+                        setattr(row, html_attr, html)
+                        changed += 1
+                last = getattr(rows[-1], key.key)
             db.session.expunge_all()
             bar.update(len(rows))
     return changed

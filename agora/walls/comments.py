@@ -7,6 +7,7 @@ from agora.core.errors import NotFound, ValidationError
 from agora.core.hooks import hooks
 from agora.core.policy import require
 from agora.core.time import utcnow
+from agora.core.transactions import transaction, transactional
 from agora.extensions import db
 from agora.walls.models import Comment, EditHistory, Mention, Post
 from agora.walls.rendering import render
@@ -59,8 +60,8 @@ def add_comment(user, post: Post, body: str | None, parent_id=None) -> Comment:
     rendered = render(body)
     comment = Comment(post_id=post.id, parent_id=parent.id if parent else None, author_id=user.id,
                       body_source=body, body_html=rendered.html)
-    db.session.add(comment)
-    try:
+    with transaction():
+        db.session.add(comment)
         db.session.flush()
         post.comment_count = Post.comment_count + 1
         if parent is not None:
@@ -78,15 +79,12 @@ def add_comment(user, post: Post, body: str | None, parent_id=None) -> Comment:
             told.add(post.author_id)
         _notify_mentions(user, post, mentioned, target_type="comment", target_id=comment.id, url=url,
                          html=rendered.html, skip=told)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     for created in hooks("content.created"):  # e.g. moderation's keyword watch
         created("comment", comment)
     return comment
 
 
+@transactional
 def edit_comment(user, comment: Comment, body: str | None) -> Comment:
     """Change a comment's text (author only), keeping the previous version in its history."""
     require(user, "comment.edit", comment)
@@ -96,17 +94,13 @@ def edit_comment(user, comment: Comment, body: str | None) -> Comment:
     rendered = render(body)
     _remember("comment", comment)
     comment.body_source, comment.body_html, comment.edited_at = body, rendered.html, utcnow()
-    try:
-        mentioned = _link(comment, rendered.mentioned)
-        _notify_mentions(user, comment.post, mentioned, target_type="comment", target_id=comment.id,
-                         url=comment_url(comment), html=rendered.html)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    mentioned = _link(comment, rendered.mentioned)
+    _notify_mentions(user, comment.post, mentioned, target_type="comment", target_id=comment.id,
+                     url=comment_url(comment), html=rendered.html)
     return comment
 
 
+@transactional
 def delete_comment(user, comment: Comment) -> None:
     """Delete a comment (author only); one with replies stays as a "deleted by its author" placeholder."""
     require(user, "comment.delete", comment)
@@ -127,4 +121,3 @@ def delete_comment(user, comment: Comment) -> None:
             # A placeholder whose last reply goes has nothing left to hold.
             db.session.execute(delete(Comment).where(Comment.id == parent_id, Comment.deleted_at.is_not(None),
                                                      Comment.reply_count == 0))
-    db.session.commit()

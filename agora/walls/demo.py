@@ -86,4 +86,3 @@ def populate(people, rng) -> None:
         for space in rng.sample(spaces, k=2):
             follow(person, "space", space.slug)
         follow(person, "hashtag", rng.choice(["réunion", "engineering", "durable", "cafe"]))
-    db.session.commit()

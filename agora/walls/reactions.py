@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from agora.accounts.models import User
 from agora.core.errors import ValidationError
 from agora.core.policy import require
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.walls.models import REACTION_KINDS, Comment, Post, Reaction
 from agora.walls.services import excerpt, notify
@@ -36,6 +37,7 @@ def _target(target) -> tuple[str, object, object]:
     return "post", Reaction.post_id, Post
 
 
+@transactional
 def set_reaction(user, target, kind: str, on: bool | None = None) -> bool:
     """Add (on=True), remove (on=False) or toggle (None) `user`'s reaction; returns whether it is now on."""
     kind = _check_kind(kind)
@@ -50,19 +52,16 @@ def set_reaction(user, target, kind: str, on: bool | None = None) -> bool:
                 db.session.add(Reaction(user_id=user.id, kind=kind, **{column.key: target.id}))
         except IntegrityError:
             # A double click raced us; the reaction is there, which is what was asked.
-            db.session.commit()
             return True
         db.session.execute(update(model).where(model.id == target.id)
                            .values(reaction_count=model.reaction_count + 1))
         url = f"/posts/{target.id}" if target_type == "post" else f"/posts/{target.post_id}#comment-{target.id}"
         notify(target.author_id, "reaction", actor_id=user.id, target_type=target_type, target_id=target.id,
                url=url, excerpt=excerpt(target.body_html, 120), group_key=f"reaction:{target_type}:{target.id}")
-        db.session.commit()
     elif not want and existing is not None:
         db.session.execute(delete(Reaction).where(Reaction.id == existing))
         db.session.execute(update(model).where(model.id == target.id, model.reaction_count > 0)
                            .values(reaction_count=model.reaction_count - 1))
-        db.session.commit()
     return want
 
 

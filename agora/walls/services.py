@@ -14,6 +14,7 @@ from agora.core.hooks import hooks
 from agora.core.policy import can, require
 from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
+from agora.core.transactions import transaction, transactional
 from agora.extensions import db
 from agora.walls.models import EditHistory, Hashtag, Mention, Post, post_attachments, post_hashtags
 from agora.walls.rendering import Rendered, max_length, render
@@ -165,8 +166,8 @@ def create_post(author, *, person=None, space=None, body: str | None = "", kind:
     rendered = render(body)
     post = Post(author_id=author.id, kind=kind, body_source=body, body_html=rendered.html,
                 shared_post_id=shared_post.id if shared_post is not None else None, **wall)
-    db.session.add(post)
-    try:
+    with transaction():
+        db.session.add(post)
         db.session.flush()
         _attach(author, post, uploads)
         mentioned = _link_post(post, rendered)
@@ -179,10 +180,6 @@ def create_post(author, *, person=None, space=None, body: str | None = "", kind:
         skip = {person.id} if person is not None else set()
         _notify_mentions(author, post, mentioned, target_type="post", target_id=post.id, url=url,
                          html=rendered.html, skip=skip)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     for created in hooks("content.created"):  # e.g. moderation's keyword watch
         created("post", post)
     return post
@@ -202,6 +199,7 @@ def _remember(content_type: str, obj) -> None:
                                body_html=obj.body_html, written_at=obj.edited_at or obj.created_at))
 
 
+@transactional
 def edit_post(user, post: Post, body: str | None) -> Post:
     """Change a post's text (author only), keeping the previous version in its history."""
     require(user, "post.edit", post)
@@ -211,17 +209,13 @@ def edit_post(user, post: Post, body: str | None) -> Post:
     rendered = render(body)
     _remember("post", post)
     post.body_source, post.body_html, post.edited_at = body, rendered.html, utcnow()
-    try:
-        mentioned = _link_post(post, rendered)
-        _notify_mentions(user, post, mentioned, target_type="post", target_id=post.id, url=post_url(post),
-                         html=rendered.html)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    mentioned = _link_post(post, rendered)
+    _notify_mentions(user, post, mentioned, target_type="post", target_id=post.id, url=post_url(post),
+                     html=rendered.html)
     return post
 
 
+@transactional
 def delete_post(user, post: Post) -> None:
     """Delete a post (author only): its text, history, links and attachments go; shares show it is gone."""
     require(user, "post.delete", post)
@@ -240,7 +234,6 @@ def delete_post(user, post: Post) -> None:
     db.session.execute(delete(post_attachments).where(post_attachments.c.post_id == post.id))
     for media_id in media_ids:
         delete_media(media_id)
-    db.session.commit()
 
 
 def history(user, content_type: str, obj) -> list[EditHistory]:

@@ -32,6 +32,7 @@ SEED_SCRIPT = """
 import json, os, sys
 from agora import create_app
 from agora.accounts.services import create_token, create_user
+from agora.core.transactions import transaction
 from agora.extensions import db
 from agora.spaces.models import Membership
 from agora.spaces.services import create_space
@@ -41,13 +42,13 @@ app = create_app()
 with app.app_context():
     db.create_all()  # as the test suite does (migrations are regenerated at the end of a session)
     admin = create_user("loadadmin@example.com", "Load Admin", password, is_admin=True)
-    people = [create_user(f"load{i}@example.com", f"Load Person {i}", None, commit=False) for i in range(count)]
-    for person in people:  # one slow password hash for everyone
-        person.password_hash = admin.password_hash
-    square = create_space("square", "Town square", "Open to all", visibility="open")
-    team = create_space("team", "Team room", "Members only", visibility="closed")
-    db.session.add_all([Membership(space_id=team.id, user_id=p.id, role="member") for p in people])
-    db.session.commit()
+    with transaction():
+        people = [create_user(f"load{i}@example.com", f"Load Person {i}", None) for i in range(count)]
+        for person in people:  # one slow password hash for everyone
+            person.password_hash = admin.password_hash
+        square = create_space("square", "Town square", "Open to all", visibility="open")
+        team = create_space("team", "Team room", "Members only", visibility="closed")
+        db.session.add_all([Membership(space_id=team.id, user_id=p.id, role="member") for p in people])
     seeded = {"people": [{"email": p.email, "handle": p.handle, "token": create_token(p, "load")[1]} for p in people],
               "admin": {"email": admin.email, "token": create_token(admin, "load")[1]},
               "spaces": ["square", "team"]}
