@@ -150,17 +150,21 @@ def run_job(job_id: int, worker: str | None = None) -> str | None:
     db.session.refresh(job)
     if task is None:
         return _finish(job, worker, "failed", f"no task is declared under the name {job.name!r}")
+    gone = None
     try:
         with transaction():  # the task's writes, or none of them when it fails
-            task.func(**json.loads(job.args or "{}"))
-    except TargetGone as exc:
-        return _finish(job, worker, "done", f"ended quietly: {exc}" if str(exc) else "ended quietly: target gone")
+            try:
+                task.func(**json.loads(job.args or "{}"))
+            except TargetGone as exc:
+                gone = exc  # an end, not a failure: what the task wrote stands (an address marked failing)
     except Exception as exc:  # noqa: BLE001 - any failure of a task is recorded and retried, never lost
         log.exception("job %s (%s) failed on attempt %s", job.id, job.name, job.attempts)
         detail = f"{type(exc).__name__}: {exc}"
         if job.attempts >= job.max_attempts:
             return _finish(job, worker, "failed", detail)
         return _requeue(job, worker, backoff(task, job.attempts), detail)
+    if gone is not None:
+        return _finish(job, worker, "done", f"ended quietly: {gone}" if str(gone) else "ended quietly: target gone")
     return _finish(job, worker, "done", "")
 
 

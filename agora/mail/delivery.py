@@ -7,7 +7,6 @@ from email.message import EmailMessage
 from flask import current_app
 
 from agora.core.time import utcnow
-from agora.extensions import db
 from agora.jobs.services import TargetGone
 from agora.mail import smtp
 from agora.notifications import services as notifications
@@ -16,7 +15,7 @@ log = logging.getLogger("agora.mail")
 
 
 def deliver(user, message: EmailMessage) -> str:
-    """Send `message` to `user` and note it; a permanent refusal marks the address failing, others are retried."""
+    """Send `message` to `user` and note it in the job's transaction; a permanent refusal marks the address failing."""
     settings = notifications.email_settings(user.id, create=True)
     if settings.failing_since is not None:
         raise TargetGone("the address is marked failing until its owner confirms it")
@@ -27,9 +26,7 @@ def deliver(user, message: EmailMessage) -> str:
         if not refusal.address_refused:
             raise
         settings.failing_since, settings.failing_reason = utcnow(), f"{refusal.code} {refusal.answer}"[:300]
-        db.session.commit()
         raise TargetGone(f"the server refused {refusal.recipient} permanently: {refusal.code}") from None
     settings.last_emailed_at = utcnow()
-    db.session.commit()
     log.info("mail to %s: %s", user.email, answer)
     return answer

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from agora.core.policy import can
 from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.jobs.services import TargetGone, enqueue
 from agora.mail import compose
@@ -52,6 +53,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(current_app.config["AGORA"]["site"]["timezone"])
 
 
+@transactional
 def scan(now: datetime | None = None) -> int:
     """Queue the digest of everyone whose chosen hour it is now in their time zone; returns how many."""
     from agora.accounts.models import User
@@ -79,7 +81,6 @@ def scan(now: datetime | None = None) -> int:
             period = local.date().isoformat()
         enqueue("mail.digest", key=f"mail.digest:{user_id}:{period}", user_id=user_id)
         queued += 1
-    db.session.commit()
     return queued
 
 
@@ -171,6 +172,7 @@ def _discussed(user, since: datetime, skip: set[int], limit: int) -> list:
     return found
 
 
+@transactional
 def send_digest(user_id: int) -> None:
     """The job: build and send one person's digest, or end quietly when there is nothing or they visited."""
     from agora.accounts.models import User
@@ -195,4 +197,3 @@ def send_digest(user_id: int) -> None:
                                 frequency=settings.digest_frequency))
     settings = notifications.email_settings(user.id, create=True)
     settings.last_digest_at = now
-    db.session.commit()

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from agora.core.errors import NotFound
+from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.jobs.services import Periodic, TargetGone, Task, enqueue
 from agora.mail import compose, smtp, tokens
@@ -92,6 +93,7 @@ def unsubscribe_target(token: str) -> tuple[object, str]:
     return user, found[1]
 
 
+@transactional
 def unsubscribe(token: str) -> tuple[object, str]:
     """Stop the emails of the token's list (a kind, or the digest); idempotent."""
     user, list_name = unsubscribe_target(token)
@@ -99,7 +101,6 @@ def unsubscribe(token: str) -> tuple[object, str]:
         notifications.email_settings(user.id, create=True).digest_frequency = "never"
     else:
         notifications.set_email_modes(user, {list_name: "never"})
-    db.session.commit()
     return user, list_name
 
 

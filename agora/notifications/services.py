@@ -232,6 +232,7 @@ def all_preferences(user) -> dict:
     }
 
 
+@transactional
 def set_all_preferences(user, data) -> dict:
     """Save choices given in the shape of `all_preferences` (kinds and keys left out keep theirs); commits."""
     errors: dict[str, list[str]] = {}
@@ -275,7 +276,7 @@ def set_all_preferences(user, data) -> dict:
         settings = email_settings(user.id, create=True)
         settings.digest_frequency = digest.get("frequency", settings.digest_frequency)
         settings.digest_hour = digest.get("hour", settings.digest_hour)
-    db.session.commit()
+    db.session.flush()
     return all_preferences(user)
 
 
@@ -292,6 +293,7 @@ def set_email_modes(user, modes: dict[str, str]) -> None:
             row.mode = mode
 
 
+@transactional
 def save_email_settings(user, modes: dict[str, str], *, frequency: str, hour: int, timezone: str,
                         skip_if_visited: bool) -> None:
     """Save the email settings page (values already checked by its form); commits."""
@@ -299,14 +301,13 @@ def save_email_settings(user, modes: dict[str, str], *, frequency: str, hour: in
     settings = email_settings(user.id, create=True)
     settings.digest_frequency, settings.digest_hour = frequency, hour
     settings.timezone, settings.skip_if_visited = timezone, skip_if_visited
-    db.session.commit()
 
 
+@transactional
 def confirm_address(user) -> None:
     """The person says their address works again: mail to it resumes; commits."""
     settings = email_settings(user.id, create=True)
     settings.failing_since, settings.failing_reason = None, ""
-    db.session.commit()
 
 
 def visible_to(user, items: list[Notification]) -> list[Notification]:
