@@ -183,12 +183,11 @@ def test_cli_seeds_reports_and_seeded_people_log_in(app, client, login):
     assert again.exit_code == 1 and "already has accounts" in again.output
 
 
-def test_seed_builds_the_search_index_through_the_hook(app):
-    from agora.core.hooks import add_hook
+def test_seed_builds_the_search_index_once_at_the_end(app, monkeypatch):
+    from agora.search import services as search_services
 
     calls = []
-    app.extensions.setdefault("agora.hooks", {}).pop("search.rebuild", None)
-    add_hook(app, "search.rebuild", lambda: calls.append(count(Post)))
+    monkeypatch.setattr(search_services, "rebuild_index", lambda **kwargs: calls.append(count(Post)))
     report = run_seed(search=True)
     assert calls == [120]
     assert report.search_seconds is not None and report.stages[-1].name == "search index"

@@ -119,8 +119,6 @@ def seed_command(people, spaces, posts, comments, seed_value, jobs, batch, no_se
                    f" {stage.cpu_seconds:>9.1f} CPU s")
     click.echo(_("Rendering: %(cpu).1f CPU seconds; inserts: %(insert).1f s.", cpu=report.render_cpu_seconds,
                  insert=report.insert_seconds))
-    if report.search_seconds is None and not no_search:
-        click.echo(_("No search feature installed: no index built."))
     click.echo(_("Seeded in %(seconds).1f s: %(people)s people, %(posts)s posts, %(comments)s comments, "
                  "%(reactions)s reactions.", seconds=report.total_seconds, people=report.counts.get("users", 0),
                  posts=report.counts.get("posts", 0), comments=report.counts.get("comments", 0),

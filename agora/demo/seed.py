@@ -4,18 +4,16 @@ from __future__ import annotations
 import json
 import random
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import click
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from agora.core.errors import Conflict, ValidationError
-from agora.core.hooks import hooks
 from agora.core.time import utcnow
 from agora.demo import people as demo_people
 from agora.demo.seed_comments import write_comments
@@ -85,21 +83,18 @@ def _check(people: int, spaces: int, posts: int, comments: int) -> None:
         raise Conflict(_("The database already has accounts: seed an empty database."))
 
 
-def rebuild_search() -> float | None:
-    """Build the search index in bulk, through the "search.rebuild" hook or `flask search rebuild` when
-    the search feature is installed; returns the seconds it took, or None without search."""
+def rebuild_search(progress) -> float:
+    """Build the search index in bulk once the rows are in, as `flask search rebuild` does; returns seconds."""
+    from agora.search.services import rebuild_index
+
     started = time.perf_counter()
-    found = hooks("search.rebuild")
-    if found:
-        for rebuild in found:
-            rebuild()
-        return time.perf_counter() - started
-    ctx = click.Context(current_app.cli)
-    group = current_app.cli.get_command(ctx, "search")
-    command = group.get_command(ctx, "rebuild") if isinstance(group, click.Group) else None
-    if command is None:
-        return None
-    command.main(args=[], prog_name="flask search rebuild", standalone_mode=False)
+    with ExitStack() as bars:
+        bar = {}
+
+        def on_total(total: int) -> None:
+            bar["update"] = bars.enter_context(progress("search index", total))
+
+        rebuild_index(progress=lambda n=1: bar["update"](n) if bar else None, on_total=on_total)
     return time.perf_counter() - started
 
 
@@ -164,12 +159,10 @@ def seed(*, people: int, spaces: int, posts: int, comments: int, seed: int = 42,
     report.counts = counts()
     report.total_seconds = round(time.perf_counter() - started, 3)
     if search:
-        seconds = rebuild_search()
-        if seconds is not None:
-            report.search_seconds = round(seconds, 3)
-            report.stages.append(Stage("search index", report.search_seconds, report.counts.get("posts", 0)
-                                       + report.counts.get("comments", 0)))
-            report.total_seconds = round(time.perf_counter() - started, 3)
+        report.search_seconds = round(rebuild_search(progress), 3)
+        report.stages.append(Stage("search index", report.search_seconds, report.counts.get("posts", 0)
+                                   + report.counts.get("comments", 0)))
+        report.total_seconds = round(time.perf_counter() - started, 3)
     _save(report)
     return report
 

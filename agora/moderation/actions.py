@@ -21,13 +21,13 @@ from agora.moderation.services import (
     clean_text,
     get_content,
     load_content,
-    notify,
     post_of,
     record,
     rewrite_excerpts,
     space_id_of,
     type_of,
 )
+from agora.notifications.services import notify
 from agora.spaces.models import Space, Suspension
 from agora.walls.models import Comment, EditHistory, Mention, Post, post_attachments, post_hashtags
 

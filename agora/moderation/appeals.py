@@ -15,7 +15,8 @@ from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.actions import APPEALABLE, move_post, set_hidden
 from agora.moderation.models import Appeal, ModerationAction
-from agora.moderation.services import action_url, clean_text, detail_of, load_content, notify, record, require_line
+from agora.moderation.services import action_url, clean_text, detail_of, load_content, record, require_line
+from agora.notifications.services import notify
 from agora.profiles.models import Department, Profile
 from agora.spaces.models import Membership, Space, Suspension
 

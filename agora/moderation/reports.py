@@ -16,7 +16,8 @@ from agora.core.time import utcnow
 from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.moderation.models import CATEGORIES, Appeal, Report
-from agora.moderation.services import action_url, clean_text, content_url, get_content, notify, space_id_of, type_of
+from agora.moderation.services import action_url, clean_text, content_url, get_content, space_id_of, type_of
+from agora.notifications.services import notify
 from agora.walls.models import Comment, Post
 
 QUEUE_LIMIT = 200

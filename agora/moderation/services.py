@@ -24,17 +24,6 @@ REASON_LENGTH = 2000
 LEDGER_PAGE = 30
 
 
-def notify(recipient_id, kind, **kwargs) -> None:
-    """Queue a notification in the current transaction (no-op without the notifications feature)."""
-    try:
-        from agora.notifications.services import notify as _notify
-    except ModuleNotFoundError as exc:  # pragma: no cover - notifications are optional
-        if exc.name and exc.name.startswith("agora.notifications"):
-            return
-        raise
-    _notify(recipient_id, kind, **kwargs)
-
-
 def action_url(action_id: int) -> str:
     """A ledger line's page, where its subject appeals (built by hand: the CLI has no request)."""
     return f"/moderation/actions/{action_id}"
@@ -133,11 +122,8 @@ def hidden_notice(hidden_at: datetime, reason: str) -> str:
 
 def rewrite_excerpts(content, *, hidden: bool) -> None:
     """Replace the excerpt of notifications about `content` by the hidden notice, or bring the text back."""
-    try:
-        from agora.notifications.models import Notification
-    except ModuleNotFoundError:  # pragma: no cover - notifications are optional
-        return
     from agora.accounts.models import User
+    from agora.notifications.models import Notification
     from agora.walls.services import excerpt
 
     rows = list(db.session.execute(

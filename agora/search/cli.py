@@ -1,8 +1,6 @@
 """`flask search rebuild | status | drain`."""
 from __future__ import annotations
 
-import os
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,24 +9,22 @@ from sqlalchemy.orm import Session
 from agora.extensions import db
 
 search_cli = AppGroup("search", help="The full-text search index.")
-PARALLEL_FROM = 20_000  # documents; below this, starting worker processes costs more than it saves
 
 
 @search_cli.command("rebuild")
 @click.option("--procs", type=int, default=0, help="Indexing processes (default: 2 for large sites on 2+ cores).")
 def rebuild_command(procs):
     """Rebuild the index from the database; search stays online on the old index until the swap."""
-    from agora.search.indexer import RebuildRunning, rebuild
+    from agora.search.indexer import RebuildRunning
+    from agora.search.services import indexing_processes, rebuild_index
     from agora.search.sources import registry
 
     app = current_app._get_current_object()
     with Session(db.engine) as session:
         total = registry(app).total(session)
-    if procs <= 0:
-        procs = 2 if total >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     try:
         with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
-            count = rebuild(app, progress=bar.update, procs=procs)
+            count = rebuild_index(app, progress=bar.update, procs=procs if procs > 0 else indexing_processes(total))
     except RebuildRunning:
         raise click.ClickException("Another rebuild is running; try again when it has finished.") from None
     click.echo(f"Indexed {count} documents.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from agora.extensions import db
 from agora.search.backend import Hit, SearchUnavailable
 from agora.search.filters import scope_for
-from agora.search.indexer import backend, backlog, catch_up, ensure_index
+from agora.search.indexer import backend, backlog, catch_up, ensure_index, rebuild
 from agora.search.query import TYPES, ParsedQuery, parse
 from agora.search.snippets import Marks, matches, snippet
 
@@ -22,6 +23,7 @@ PER_PAGE = 20
 MAX_PAGE = 500
 ORDERS = ("relevance", "date")
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+PARALLEL_FROM = 20_000  # documents; below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -163,3 +165,21 @@ def status() -> dict:
         documents = None
     return {"index_dir": found.location, "generation": found.current_name(), "documents": documents,
             "backlog": waiting, "lag_seconds": lag, "rebuilding": found.rebuild_running()}
+
+
+def indexing_processes(total: int) -> int:
+    """How many processes a rebuild of `total` documents is worth: 2 for large sites on 2+ cores, else 1."""
+    return 2 if total >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+
+
+def rebuild_index(app=None, *, progress=None, procs: int = 0, on_total=None) -> int:
+    """Rebuild the whole index from the database and swap it in (`procs` 0: chosen by size); returns documents.
+
+    Raises indexer.RebuildRunning when another rebuild holds the lock."""
+    from agora.search.sources import registry
+
+    app = app or current_app._get_current_object()
+    if procs <= 0:
+        with Session(db.engine) as session:
+            procs = indexing_processes(registry(app).total(session))
+    return rebuild(app, progress=progress, procs=procs, on_total=on_total)

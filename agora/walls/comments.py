@@ -9,9 +9,10 @@ from agora.core.policy import require
 from agora.core.time import utcnow
 from agora.core.transactions import transaction, transactional
 from agora.extensions import db
+from agora.notifications.services import notify
 from agora.walls.models import Comment, EditHistory, Mention, Post
 from agora.walls.rendering import render
-from agora.walls.services import _notify_mentions, _remember, check_body, excerpt, notify
+from agora.walls.services import _notify_mentions, _remember, check_body, excerpt
 
 
 def comment_url(comment: Comment) -> str:

@@ -12,8 +12,9 @@ from agora.core.errors import ValidationError
 from agora.core.policy import require
 from agora.core.transactions import transactional
 from agora.extensions import db
+from agora.notifications.services import notify
 from agora.walls.models import REACTION_KINDS, Comment, Post, Reaction
-from agora.walls.services import excerpt, notify
+from agora.walls.services import excerpt
 
 LABELS = {
     "like": _l("Like"),

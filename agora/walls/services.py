@@ -16,6 +16,7 @@ from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
 from agora.core.transactions import transaction, transactional
 from agora.extensions import db
+from agora.notifications.services import notify
 from agora.walls.models import EditHistory, Hashtag, Mention, Post, post_attachments, post_hashtags
 from agora.walls.rendering import Rendered, max_length, render
 
@@ -31,17 +32,6 @@ class Upload:
     filename: str
     data: bytes
     content_type: str = ""
-
-
-def notify(recipient_id, kind, **kwargs) -> None:
-    """Queue an in-app notification in the current transaction (no-op until notifications exist)."""
-    try:
-        from agora.notifications.services import notify as _notify
-    except ModuleNotFoundError as exc:  # pragma: no cover - the notifications feature is optional
-        if exc.name and exc.name.startswith("agora.notifications"):
-            return
-        raise
-    _notify(recipient_id, kind, **kwargs)
 
 
 def excerpt(html: str, length: int = 200) -> str:
