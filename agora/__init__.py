@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         accounts,
         admin,
         apidocs,
+        audit,
         demo,
         feed,
         follows,
@@ -67,8 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
         spaces,
         walls,
     )
-    for feature in (site, jobs, media, accounts, profiles, spaces, walls, follows, feed, notifications, mail, moderation,
-                    search, admin, demo, apidocs):
+    for feature in (site, jobs, media, audit, accounts, profiles, spaces, walls, follows, feed, notifications,
+                    mail, moderation, search, admin, demo, apidocs):
         feature.register(app)
 
     if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):

@@ -77,8 +77,8 @@ def app_config():
 @pytest.fixture
 def world(app, make_user):
     """team (closed): author, member, mod (moderator); side (open): mod moderates; other (open): no moderator."""
+    from agora.core.append_only import install_append_only_triggers
     from agora.extensions import db
-    from agora.moderation.models import install_append_only_triggers
     from agora.spaces.models import Membership
     from agora.spaces.services import create_space
 

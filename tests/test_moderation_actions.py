@@ -225,7 +225,8 @@ def test_no_moderator_delete_anywhere(app):
 
 
 def test_erase_command(app, client, world):
-    from agora.moderation.models import AuditEntry, ModerationAction
+    from agora.audit.models import AuditEntry
+    from agora.moderation.models import ModerationAction
     from agora.walls.models import Post
 
     w = world

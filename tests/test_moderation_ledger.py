@@ -63,8 +63,10 @@ def test_person_wall_ledger(client, world):
 
 
 def test_ledger_refuses_changes_through_the_orm(client, world):
-    from agora.moderation.audit import record_audit
-    from agora.moderation.models import AppendOnlyError, AuditEntry, ModerationAction
+    from agora.audit.models import AuditEntry
+    from agora.audit.services import record_audit
+    from agora.core.append_only import AppendOnlyError
+    from agora.moderation.models import ModerationAction
 
     w = world
     post = w.post("author")
@@ -87,7 +89,7 @@ def test_ledger_refuses_changes_through_the_orm(client, world):
 
 @pytest.mark.parametrize("table", ["moderation_actions", "audit_log"])
 def test_ledger_refuses_changes_through_raw_sql(client, world, table):
-    from agora.moderation.audit import record_audit
+    from agora.audit.services import record_audit
 
     w = world
     post = w.post("author")
@@ -231,7 +233,7 @@ def test_only_adverse_actions_can_be_appealed(client, world):
 
 def test_audit_log_records_logins_roles_config_and_is_for_admins(app, client, world):
     from agora.admin.services import apply_config
-    from agora.moderation.models import AuditEntry
+    from agora.audit.models import AuditEntry
 
     w = world
     w.browser("member")

@@ -128,8 +128,8 @@ def test_a_connection_lent_in_autocommit_mode_runs_vacuum_and_comes_back_lazy(fr
 def test_logging_in_commits_once(fresh, make_user):
     """The session row and the audit line are one transaction: one COMMIT that wrote, not two."""
     from agora.accounts.models import UserSession
+    from agora.audit.models import AuditEntry
     from agora.core.transactions import WROTE
-    from agora.moderation.models import AuditEntry
 
     client, _ends = fresh
     ana = make_user("ana@example.com")

@@ -49,7 +49,7 @@ def create(email, name, department, title, manager_email, password, admin):
                 org = {"manager": manager} if manager is not None else {}
                 assign_org(user, title=title, department=department, **org)
             if admin:
-                from agora.moderation.audit import record_audit
+                from agora.audit.services import record_audit
                 record_audit("role_change", subject=user.email, detail="admin granted (flask users create --admin)")
     except DomainError as error:
         _fail(error)

@@ -138,7 +138,7 @@ def start_session(user: User) -> None:
 @transactional
 def log_in(user: User) -> None:
     """Open `user`'s session in this browser and record the login in the audit log, in one commit."""
-    from agora.moderation.audit import record_audit
+    from agora.audit.services import record_audit
 
     start_session(user)
     record_audit("login", actor=user, subject=user.email)

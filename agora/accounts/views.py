@@ -31,7 +31,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        from agora.moderation.audit import record_audit
+        from agora.audit.services import record_audit
         if user is not None:
             services.log_in(user)
             login_user(user)

@@ -113,7 +113,7 @@ def apply_config(app: Flask | None = None, settings: dict | None = None) -> list
                 summary.append(result)
             elif result:
                 summary += [str(line) for line in result]
-        from agora.moderation.audit import record_audit
+        from agora.audit.services import record_audit
         record_audit("config_apply", detail="\n".join(summary))
     return summary
 

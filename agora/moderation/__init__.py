@@ -1,4 +1,4 @@
-"""Moderation in the open: reports, the review queue, recorded actions, the ledger, appeals and the audit log."""
+"""Moderation in the open: reports, the review queue, recorded actions, the ledger and appeals."""
 
 
 def register(app):

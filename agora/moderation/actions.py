@@ -200,8 +200,8 @@ def act(user, target_type: str, target_id, action: str, *, reason=None, rule=Non
 @transactional
 def erase(target_type: str, target_id, reason) -> ModerationAction:
     """Permanently remove a post's or comment's text and files for a legal case; a tombstone keeps threads whole."""
+    from agora.audit.services import record_audit
     from agora.media.services import delete_media
-    from agora.moderation.audit import record_audit
 
     reason = clean_text(reason, "reason", required=True, message=_("A reason is required."))
     content = load_content(target_type, target_id)

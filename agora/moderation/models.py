@@ -1,11 +1,12 @@
-"""Moderation: reports, the append-only ledger of actions, appeals, and the admin audit log."""
+"""Moderation: reports, the append-only ledger of actions, and appeals."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from agora.core.append_only import append_only
 from agora.core.time import utcnow
 from agora.extensions import db
 
@@ -38,6 +39,7 @@ class Report(db.Model):
     space = relationship("Space")
 
 
+@append_only  # the ORM refuses changes; the migration adds database triggers so raw SQL cannot either
 class ModerationAction(db.Model):
     """One line of the ledger: who did what to which content, under which rule, and why. Never updated or deleted."""
 
@@ -101,82 +103,3 @@ class Appeal(db.Model):
     author = relationship("User", foreign_keys=[author_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
-
-
-class AuditEntry(db.Model):
-    """The admin audit log: logins, role changes, config applies, erasures. Append-only."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_created", "created_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event: Mapped[str] = mapped_column(String(40))  # login | login_failed | role_change | config_apply | erase ...
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    subject: Mapped[str] = mapped_column(String(200), default="")
-    detail: Mapped[str] = mapped_column(Text, default="")
-    ip: Mapped[str] = mapped_column(String(45), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    actor = relationship("User")
-
-
-class AppendOnlyError(RuntimeError):
-    """Raised when code tries to change or remove a ledger or audit row."""
-
-
-def _refuse(mapper, connection, target):
-    raise AppendOnlyError(f"{type(target).__name__} rows are append-only")
-
-
-# The ORM refuses updates and deletes; the migration adds database triggers so raw SQL cannot either.
-for _model in (ModerationAction, AuditEntry):
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
-
-
-APPEND_ONLY_TABLES = ("moderation_actions", "audit_log")
-
-# Strict on purpose: accounts are deactivated, never deleted, and spaces are never deleted, so no
-# ON DELETE SET NULL ever needs to touch these rows; a deletion that would is refused with them.
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION agora_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-END
-$$ LANGUAGE plpgsql
-"""
-
-
-def append_only_statements(dialect: str) -> list[str]:
-    """The SQL that makes the ledger and the audit log refuse UPDATE and DELETE on `dialect`."""
-    statements: list[str] = []
-    if dialect == "sqlite":
-        for table in APPEND_ONLY_TABLES:
-            for event_ in ("update", "delete"):
-                statements += [
-                    f"DROP TRIGGER IF EXISTS {table}_no_{event_}",
-                    f"CREATE TRIGGER {table}_no_{event_} BEFORE {event_.upper()} ON {table} FOR EACH ROW "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-                ]
-        return statements
-    if dialect == "postgresql":
-        statements.append(_PG_FUNCTION.strip())
-        for table in APPEND_ONLY_TABLES:
-            statements += [
-                f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION agora_append_only()",
-            ]
-        return statements
-    raise ValueError(f"no append-only triggers for the {dialect} dialect")
-
-
-def install_append_only_triggers(connection) -> None:
-    """Install (idempotently) the database triggers that refuse UPDATE and DELETE on the ledger and audit log.
-
-    `connection`: a SQLAlchemy Connection (in a migration: `op.get_bind()`).
-    """
-    from sqlalchemy import text
-
-    for sql in append_only_statements(connection.dialect.name):
-        connection.execute(text(sql))

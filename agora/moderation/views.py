@@ -1,4 +1,4 @@
-"""Moderation pages: report, review queue, act on content, the ledgers, appeals, the admin audit log."""
+"""Moderation pages: report, review queue, act on content, the ledgers, appeals."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -12,7 +12,7 @@ from agora.core.forms import place_errors
 from agora.core.policy import can, space_access
 from agora.core.redirects import next_path
 from agora.extensions import db
-from agora.moderation import actions, appeals, audit, reports, services
+from agora.moderation import actions, appeals, reports, services
 from agora.moderation.forms import RULE_CHOICES, AppealForm, DecisionForm, ModerateForm, ReportForm
 from agora.spaces.models import Space
 from agora.spaces.services import get_space
@@ -205,12 +205,3 @@ def decide(appeal_id):
     if not can(current_user, "moderation.ledger_view", found.action):
         raise NotFound()
     return action(found.action_id, decision_form=form, status=400)
-
-
-# --- the admin audit log ------------------------------------------------------------------------------
-
-@bp.get("/admin/audit")
-@login_required
-def audit_log():
-    page = audit.audit_page(current_user, request.args.get("cursor"))
-    return render_template("moderation/audit.html", page=page, events=audit.EVENTS)

@@ -191,8 +191,8 @@ def upgrade():
     # ### end Alembic commands ###
 
     # The ledger and the audit log refuse UPDATE and DELETE in the database itself, not only in the ORM.
-    from agora.moderation.models import install_append_only_triggers
-    install_append_only_triggers(op.get_bind())
+    from agora.core.append_only import install_append_only_triggers
+    install_append_only_triggers(op.get_bind(), ("moderation_actions", "audit_log"))
 
 
 def downgrade():

@@ -1,4 +1,4 @@
-"""The admin audit log: logins, failed logins, role changes, config applies, erasures."""
+"""Recording into the admin audit log and reading it: logins, failed logins, role changes, config applies, erasures."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from agora.audit.models import AuditEntry
 from agora.core.pagination import Page, keyset
 from agora.core.policy import require
 from agora.core.transactions import transactional
 from agora.extensions import db
-from agora.moderation.models import AuditEntry
 
 PAGE_SIZE = 50
 EVENTS = {
