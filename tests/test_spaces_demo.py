@@ -7,14 +7,16 @@ from agora.extensions import db
 
 
 def test_demo_has_spaces_of_each_visibility(app, client, login, make_user):
-    from agora.spaces.hooks import demo_populate
+    from agora.core.hooks import hooks
     from agora.spaces.models import JoinRequest, Membership, Space
 
     people = [make_user(f"p{i}@example.com", department=("Ventes", "Direction", "Ingénierie")[i % 3])
               for i in range(15)]
     admin = make_user("boss@example.com", is_admin=True)
-    demo_populate(people, random.Random(2026))
-    db.session.commit()
+    rng = random.Random(2026)
+    for populate in hooks("demo.populate"):  # as `flask demo load`: spaces, then their walls' first posts
+        populate(people, rng)
+        db.session.commit()
     spaces = {s.slug: s for s in db.session.scalars(select(Space))}
     assert {s.visibility for s in spaces.values()} == {"open", "closed", "secret"}
     counts = dict(db.session.execute(select(Membership.space_id, func.count()).group_by(Membership.space_id)).all())

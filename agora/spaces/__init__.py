@@ -5,7 +5,7 @@ def register(app):
     """Wire the spaces pages, API and hooks into `app`."""
     from agora.core.hooks import add_hook
     from agora.core.policy import space_access_depends_on
-    from agora.spaces import api, hooks, models, services, views  # noqa: F401 - models join the metadata
+    from agora.spaces import api, demo, hooks, models, services, views  # noqa: F401 - models join the metadata
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -16,7 +16,7 @@ def register(app):
     add_hook(app, "config.check", hooks.check_config)
     add_hook(app, "profile.changed", hooks.profile_changed)
     add_hook(app, "notifications.visible", hooks.notifications_visible)
-    add_hook(app, "demo.populate", hooks.demo_populate)
+    add_hook(app, "demo.populate", demo.populate)
     from agora.spaces import search
     add_hook(app, "search.sources", search.sources)
     add_hook(app, "search.open_spaces", search.open_space_ids)

@@ -1,4 +1,6 @@
-"""Demo spaces: one of each visibility and a department space, with members, moderators, a request and an invitation."""
+"""Demo spaces: one of each visibility and a department space, with members, moderators, a request and an invitation.
+
+Their first posts are the walls' demo data (walls/demo.py), which runs after this one."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,19 +19,12 @@ SPACES = [
      "secret", "Direction"),
     ("running-club", "Running club", "Courir ensemble le midi, Paris · Lyon · London.", "open", None),
 ]
-POSTS = {
-    "ventes": ["Objectif du trimestre atteint à 92 %, bravo à toutes et à tous ! #ventes"],
-    "lancement-produit": ["Launch checklist v3: press kit due on the 12th. Please keep this confidential. #launch"],
-    "comite-direction": ["Ordre du jour du prochain comité : budget 2027 et réorganisation du support."],
-    "running-club": ["Sortie de 8 km jeudi midi depuis le bureau de Paris, tous niveaux bienvenus 🏃 #running"],
-}
 
 
 def populate(people, rng) -> None:
-    """Create the demo spaces for `people` (the demo company) through the same models the services use."""
-    from agora.spaces.hooks import sync_department
+    """The "demo.populate" hook: the demo spaces for `people` (the demo company), through the models the services use."""
+    from agora.spaces.membership import sync_department
     from agora.spaces.services import create_space
-    from agora.walls.services import create_post
 
     if len(people) < 6:
         return
@@ -63,5 +58,3 @@ def populate(people, rng) -> None:
             db.session.add(JoinRequest(space_id=space.id, user_id=rng.choice(outsiders).id, kind="invite",
                                        invited_by_id=moderator.id))
         db.session.flush()
-        for body in POSTS.get(slug, []):
-            create_post(moderator, space=space, body=body)

@@ -1,4 +1,4 @@
-"""What spaces plug into other features: config apply and check, department moves, notifications, demo data."""
+"""What spaces plug into other features: config apply and check, department moves, notifications."""
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select
@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 from agora.accounts.models import User
 from agora.core.policy import can
 from agora.extensions import db
-from agora.profiles.models import Department, Profile
+from agora.profiles.models import Department
+from agora.spaces.membership import sync_department
 from agora.spaces.models import JoinRequest, Membership, Space, SpaceOptOut
 
 
@@ -84,31 +85,6 @@ def _apply_moderators(space: Space, emails: list[str]) -> list[str]:
     return lines
 
 
-def sync_department(space: Space) -> list[str]:
-    """Make a department space's automatic members match the department's active people (opt-outs excepted)."""
-    in_department = set()
-    if space.department_id is not None:
-        in_department = set(db.session.scalars(
-            select(Profile.user_id).join(User, User.id == Profile.user_id)
-            .where(Profile.department_id == space.department_id, User.active.is_(True))))
-    members = dict(db.session.execute(select(Membership.user_id, Membership.source)
-                                      .where(Membership.space_id == space.id)).all())
-    opted_out = set(db.session.scalars(select(SpaceOptOut.user_id).where(SpaceOptOut.space_id == space.id)))
-    joining = sorted(in_department - set(members) - opted_out)
-    for user_id in joining:
-        db.session.add(Membership(space_id=space.id, user_id=user_id, role="member", source="department"))
-    leaving = sorted(uid for uid, source in members.items() if source == "department" and uid not in in_department)
-    if leaving:
-        db.session.execute(delete(Membership).where(Membership.space_id == space.id,
-                                                    Membership.user_id.in_(leaving)))
-    lines = []
-    if joining:
-        lines.append(f"space {space.slug}: {len(joining)} member(s) added from the department")
-    if leaving:
-        lines.append(f"space {space.slug}: {len(leaving)} member(s) no longer in the department")
-    return lines
-
-
 def check_config(settings: dict) -> list:
     """The "config.check" hook: space slugs in `hr.moderates` that name no space."""
     from agora.config import Problem
@@ -153,10 +129,3 @@ def notifications_visible(user, items) -> set[tuple[str, int]]:
     # Only the removed person ever receives these, and they knew the space.
     visible |= {(t, i) for t, i in items if t == "space_removal"}
     return visible
-
-
-def demo_populate(people, rng) -> None:
-    """Spaces of every visibility for the demo, with members, moderators, requests and an invitation."""
-    from agora.spaces.demo import populate
-
-    populate(people, rng)

@@ -11,6 +11,7 @@ from agora.core.policy import can, require
 from agora.core.time import utcnow
 from agora.core.transactions import transactional
 from agora.extensions import db
+from agora.profiles.models import Department, Profile
 from agora.spaces.models import JoinRequest, Membership, Space, SpaceOptOut
 
 MESSAGE_LENGTH = 1000
@@ -59,8 +60,6 @@ def moderator_ids(space: Space) -> set[int]:
                                                                   Membership.role == "moderator")))
     hr = current_app.config["AGORA"]["hr"]
     if "*" in hr["moderates"] or space.slug in hr["moderates"]:
-        from agora.profiles.models import Department, Profile
-
         named = [User.email.in_(hr["emails"])] if hr["emails"] else []
         if hr["departments"]:
             named.append(User.id.in_(select(Profile.user_id).join(Department, Department.id == Profile.department_id)
@@ -237,3 +236,28 @@ def set_moderator(actor, space: Space, person, moderator: bool) -> Membership:
         raise Forbidden(_("The configuration file names this moderator; an admin changes it there."))
     membership.role = "moderator" if moderator else "member"
     return membership
+
+
+def sync_department(space: Space) -> list[str]:
+    """Make a department space's automatic members match the department's active people (opt-outs excepted)."""
+    in_department = set()
+    if space.department_id is not None:
+        in_department = set(db.session.scalars(
+            select(Profile.user_id).join(User, User.id == Profile.user_id)
+            .where(Profile.department_id == space.department_id, User.active.is_(True))))
+    members = dict(db.session.execute(select(Membership.user_id, Membership.source)
+                                      .where(Membership.space_id == space.id)).all())
+    opted_out = set(db.session.scalars(select(SpaceOptOut.user_id).where(SpaceOptOut.space_id == space.id)))
+    joining = sorted(in_department - set(members) - opted_out)
+    for user_id in joining:
+        db.session.add(Membership(space_id=space.id, user_id=user_id, role="member", source="department"))
+    leaving = sorted(uid for uid, source in members.items() if source == "department" and uid not in in_department)
+    if leaving:
+        db.session.execute(delete(Membership).where(Membership.space_id == space.id,
+                                                    Membership.user_id.in_(leaving)))
+    lines = []
+    if joining:
+        lines.append(f"space {space.slug}: {len(joining)} member(s) added from the department")
+    if leaving:
+        lines.append(f"space {space.slug}: {len(leaving)} member(s) no longer in the department")
+    return lines

@@ -8,8 +8,15 @@ from sqlalchemy import select
 from agora.core.time import utcnow
 from agora.extensions import db
 from agora.spaces.models import Space
-from agora.walls.models import REACTION_KINDS
+from agora.walls.models import REACTION_KINDS, Post
 
+# The first post of each space spaces/demo.py creates, by one of its moderators.
+SPACE_POSTS = {
+    "ventes": ["Objectif du trimestre atteint à 92 %, bravo à toutes et à tous ! #ventes"],
+    "lancement-produit": ["Launch checklist v3: press kit due on the 12th. Please keep this confidential. #launch"],
+    "comite-direction": ["Ordre du jour du prochain comité : budget 2027 et réorganisation du support."],
+    "running-club": ["Sortie de 8 km jeudi midi depuis le bureau de Paris, tous niveaux bienvenus 🏃 #running"],
+}
 SPACES = [
     ("general", "Général · General", "Toute l'entreprise, company-wide news and chat."),
     ("engineering", "Engineering", "Architecture, releases, incidents and tooling."),
@@ -45,11 +52,18 @@ def _text(template: str, rng, people) -> str:
 def populate(people, rng) -> None:
     """Fill walls for `people` through the services, so the same rules and sanitising apply."""
     from agora.follows.services import follow
-    from agora.spaces.services import create_space
+    from agora.spaces.services import create_space, moderators_of
     from agora.walls import comments, reactions, services
 
     if len(people) < 3:
         return
+    for slug, bodies in SPACE_POSTS.items():
+        space = db.session.scalar(select(Space).where(Space.slug == slug))
+        if space is None or db.session.scalar(select(Post.id).where(Post.space_id == space.id).limit(1)):
+            continue  # not a demo space, or one that already has its own posts
+        moderators = moderators_of(space)
+        for body in bodies if moderators else []:
+            services.create_post(moderators[0], space=space, body=body)
     spaces = []
     for slug, name, description in SPACES:
         space = db.session.scalar(select(Space).where(Space.slug == slug))
