@@ -16,7 +16,7 @@ def _page(target_type: str, target) -> str:
     if target_type == "person":
         return url_for("profiles.show", handle=target.handle)
     if target_type == "space":
-        return url_for("spaces.show", slug=target.slug)
+        return url_for("walls.space", slug=target.slug)
     return url_for("walls.tag", slug=target.slug)
 
 

@@ -1,7 +1,7 @@
-"""Spaces API: list and read spaces, join, leave, members, requests."""
+"""Spaces API: list spaces, join, leave, members, requests (walls' API reads one, with its posts)."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -9,7 +9,6 @@ from agora.core.api import api_blueprint, json_body, string_field
 from agora.core.errors import ValidationError
 from agora.core.openapi import (
     BOOLEAN,
-    CURSOR,
     DATE_TIME,
     INTEGER,
     NEXT_CURSOR,
@@ -18,11 +17,11 @@ from agora.core.openapi import (
     json_object,
     obj,
     operation,
-    query,
     ref,
 )
 from agora.core.policy import can, require
 from agora.spaces import membership, services
+from agora.spaces.serialise import person, space_json
 
 VISIBILITY = {"enum": ["open", "closed", "secret"]}
 SPACE_FIELDS = {
@@ -73,55 +72,14 @@ bp = api_blueprint("spaces_api", __name__, tag=(_l("Spaces"), _l("Spaces, their 
                                                                  "invitations.")), schemas=SCHEMAS)
 
 
-def _person(user) -> dict:
-    return {"id": user.id, "handle": user.handle, "name": user.name}
-
-
-def space_json(entry: services.SpaceEntry) -> dict:
-    """A space as a reader sees it, with their relation to it."""
-    space = entry.space
-    return {
-        "slug": space.slug,
-        "name": space.name,
-        "description": space.description,
-        "visibility": space.visibility,
-        "url": url_for("spaces.show", slug=space.slug),
-        "member_count": entry.member_count,
-        "is_member": entry.member,
-        "is_moderator": entry.moderator,
-        "can_read": can(current_user, "space.view", space),
-        "request_pending": entry.requested_id is not None,
-        "invitation_pending": entry.invited_id is not None,
-        "from_config": space.from_config,
-    }
-
-
 @bp.get("/spaces")
 @operation(_l("The spaces one may know of"), responses={200: (_l("Spaces and pending invitations."), ref("Spaces"))})
 def list_spaces():
     invitations = [{"id": i.id, "space": {"slug": i.space.slug, "name": i.space.name,
                                           "description": i.space.description, "visibility": i.space.visibility},
-                    "invited_by": _person(i.invited_by) if i.invited_by else None}
+                    "invited_by": person(i.invited_by) if i.invited_by else None}
                    for i in services.pending_invitations(current_user)]
     return {"items": [space_json(e) for e in services.directory(current_user)], "invitations": invitations}
-
-
-@bp.get("/spaces/<slug>")
-@operation(_l("A space, with its wall"), params=[query("cursor", CURSOR, _l("The page of the wall after this one."))],
-           responses={200: (_l("The space; its posts when the token's owner may read it."), ref("SpaceDetail"))},
-           errors=(400, 404))
-def show_space(slug):
-    space = services.get_seeable_space(current_user, slug)
-    data = space_json(services.entry_for(current_user, space))
-    data["moderators"] = [_person(p) for p in services.moderators_of(space)]
-    if data["can_read"]:
-        from agora.walls.queries import space_wall
-        from agora.walls.serialise import post_json
-
-        posts = space_wall(current_user, space, request.args.get("cursor") or None)
-        data["posts"] = [post_json(p, posts.reactions) for p in posts.posts]
-        data["next_cursor"] = posts.next_cursor
-    return data
 
 
 @bp.post("/spaces/<slug>/join")
@@ -165,11 +123,11 @@ def leave(slug):
 def members(slug):
     space = services.get_space(current_user, slug)
     roster = services.roster(current_user, space)
-    data = {"items": [{**_person(m.user), "role": m.role, "source": m.source} for m in roster.memberships]}
+    data = {"items": [{**person(m.user), "role": m.role, "source": m.source} for m in roster.memberships]}
     if can(current_user, "space.moderate", space):
-        data["requests"] = [{"id": r.id, "person": _person(r.user), "message": r.message,
+        data["requests"] = [{"id": r.id, "person": person(r.user), "message": r.message,
                              "created_at": r.created_at.isoformat() + "Z"} for r in roster.requests]
-        data["invitations"] = [{"id": r.id, "person": _person(r.user)} for r in roster.invitations]
+        data["invitations"] = [{"id": r.id, "person": person(r.user)} for r in roster.invitations]
     return data
 
 

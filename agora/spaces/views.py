@@ -1,29 +1,18 @@
-"""Space pages: the directory, creating and editing a space, its page, members, requests and invitations."""
+"""Space pages: the directory, creating and editing a space, members, requests and invitations (walls shows its page)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agora.core.errors import DomainError, Forbidden, NotFound, ValidationError
 from agora.core.forms import ButtonForm, place_errors
-from agora.core.policy import can, require
-from agora.follows.services import is_following
+from agora.core.policy import require
 from agora.profiles.services import find_person
 from agora.spaces import membership, services
 from agora.spaces.forms import InviteForm, RequestForm, SettingsForm, SpaceForm
 
 bp = Blueprint("spaces", __name__)
-
-# The moderation feature shows each space's record under this endpoint, when it is installed.
-MODERATION_LOG = "moderation.space_log"
-
-
-def _moderation_url(space) -> str | None:
-    if MODERATION_LOG in current_app.view_functions:
-        return url_for(MODERATION_LOG, slug=space.slug)
-    return None
-
 
 def _act(action, success: str, back: str):
     """Run a membership service after the CSRF check; its refusals become a flash, never a 500."""
@@ -70,30 +59,8 @@ def create():
             place_errors(form, error, fallback="slug")
         else:
             flash(_("The space is created; you are its moderator."), "success")
-            return redirect(url_for("spaces.show", slug=space.slug))
+            return redirect(url_for("walls.space", slug=space.slug))
     return render_template("spaces/create.html", form=form), 400 if form.errors else 200
-
-
-@bp.get("/spaces/<slug>")
-@login_required
-def show(slug):
-    space = services.get_seeable_space(current_user, slug)
-    moderators = services.moderators_of(space)
-    if not can(current_user, "space.view", space):
-        entry = services.entry_for(current_user, space)
-        return render_template("spaces/preview.html", space=space, moderators=moderators, entry=entry,
-                               form=RequestForm(), button=ButtonForm())
-    from agora.walls.forms import PostForm
-    from agora.walls.queries import pinned_posts, space_wall
-
-    cursor = request.args.get("cursor")
-    posts = space_wall(current_user, space, cursor)
-    pinned = None if cursor else pinned_posts(current_user, space)
-    entry = services.entry_for(current_user, space)
-    return render_template("spaces/show.html", space=space, posts=posts, pinned=pinned, form=PostForm(),
-                           moderators=moderators,
-                           entry=entry, button=ButtonForm(), moderation_url=_moderation_url(space),
-                           following=is_following(current_user, "space", space.id))
 
 
 @bp.route("/spaces/<slug>/settings", methods=["GET", "POST"])
@@ -110,7 +77,7 @@ def settings(slug):
             place_errors(form, error, fallback="name")
         else:
             flash(_("The space is updated."), "success")
-            return redirect(url_for("spaces.show", slug=space.slug))
+            return redirect(url_for("walls.space", slug=space.slug))
     return render_template("spaces/settings.html", space=space, form=form), 400 if form.errors else 200
 
 
@@ -133,7 +100,7 @@ def members(slug):
                 return redirect(url_for("spaces.members", slug=space.slug))
         status = 400
     return render_template("spaces/members.html", space=space, roster=services.roster(current_user, space),
-                           form=form, button=ButtonForm(), moderation_url=_moderation_url(space)), status
+                           form=form, button=ButtonForm(), moderation_url=url_for("moderation.space_log", slug=space.slug)), status
 
 
 @bp.post("/spaces/<slug>/join")
@@ -141,7 +108,7 @@ def members(slug):
 def join(slug):
     space = services.get_seeable_space(current_user, slug)
     return _act(lambda: membership.join(current_user, space), _("Welcome to %(name)s.", name=space.name),
-                url_for("spaces.show", slug=space.slug))
+                url_for("walls.space", slug=space.slug))
 
 
 @bp.post("/spaces/<slug>/leave")
@@ -149,7 +116,7 @@ def join(slug):
 def leave(slug):
     space = services.get_seeable_space(current_user, slug)
     # Leaving a closed or secret space ends the right to read it: go back to the list.
-    back = url_for("spaces.show", slug=space.slug) if space.visibility == "open" else url_for("spaces.index")
+    back = url_for("walls.space", slug=space.slug) if space.visibility == "open" else url_for("spaces.index")
     return _act(lambda: membership.leave(current_user, space), _("You left %(name)s.", name=space.name), back)
 
 
@@ -165,10 +132,10 @@ def request_join(slug):
             place_errors(form, error, fallback="message")
         except DomainError as error:
             flash(error.message, "error")
-            return redirect(url_for("spaces.show", slug=space.slug))
+            return redirect(url_for("walls.space", slug=space.slug))
         else:
             flash(_("Your request is sent to the moderators of %(name)s.", name=space.name), "success")
-            return redirect(url_for("spaces.show", slug=space.slug))
+            return redirect(url_for("walls.space", slug=space.slug))
     entry = services.entry_for(current_user, space)
     return render_template("spaces/preview.html", space=space, moderators=services.moderators_of(space),
                            entry=entry, form=form, button=ButtonForm()), 400
@@ -179,7 +146,7 @@ def request_join(slug):
 def cancel_request(slug, request_id):
     space = services.get_seeable_space(current_user, slug)
     return _act(lambda: membership.cancel_request(current_user, request_id), _("Your request is withdrawn."),
-                url_for("spaces.show", slug=space.slug))
+                url_for("walls.space", slug=space.slug))
 
 
 @bp.post("/spaces/<slug>/requests/<int:request_id>/<any(approve, refuse):decision>")
@@ -202,7 +169,7 @@ def answer(request_id, answer):
 
     response = _act(run, _("Invitation accepted.") if accept else _("Invitation declined."), url_for("spaces.index"))
     if accept and "invitation" in result:
-        return redirect(url_for("spaces.show", slug=result["invitation"].space.slug))
+        return redirect(url_for("walls.space", slug=result["invitation"].space.slug))
     return response
 
 

@@ -1,13 +1,16 @@
-"""Walls API: write on walls, read a post with its comments, edit, delete, comment, react."""
+"""Walls API: read a space with its posts, write on walls, read a post with its comments, edit, delete, comment, react."""
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agora.core.api import api_blueprint, json_body, string_field
 from agora.core.errors import ValidationError
-from agora.core.openapi import INTEGER, STRING, TEXT, array, json_object, nullable, obj, operation, ref
+from agora.core.openapi import CURSOR, INTEGER, STRING, TEXT, array, json_object, nullable, obj, operation, query, ref
 from agora.profiles.services import get_person
+from agora.spaces import services as spaces
+from agora.spaces.serialise import person, space_json
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
 from agora.walls import queries, reactions, services
@@ -40,6 +43,22 @@ def _body(data: dict, required: bool = True) -> str:
 def _created(post):
     post = services.get_post(current_user, post.id)
     return post_json(post, summarise(current_user, post_ids=[post.id])), 201
+
+
+@bp.get("/spaces/<slug>")
+@operation(_l("A space, with its wall"), params=[query("cursor", CURSOR, _l("The page of the wall after this one."))],
+           responses={200: (_l("The space; its posts when the token's owner may read it."), ref("SpaceDetail"))},
+           errors=(400, 404))
+def show_space(slug):
+    """A space as the reader sees it, with its moderators and, for readers, a page of its wall."""
+    space = spaces.get_seeable_space(current_user, slug)
+    data = space_json(spaces.entry_for(current_user, space))
+    data["moderators"] = [person(p) for p in spaces.moderators_of(space)]
+    if data["can_read"]:
+        posts = queries.space_wall(current_user, space, request.args.get("cursor") or None)
+        data["posts"] = [post_json(p, posts.reactions) for p in posts.posts]
+        data["next_cursor"] = posts.next_cursor
+    return data
 
 
 @bp.post("/people/<handle>/posts")

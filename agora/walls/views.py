@@ -1,4 +1,4 @@
-"""Wall pages: person walls, post pages with their thread, edits, history, shares, reactions, tags."""
+"""Wall pages: person walls, space pages, post pages with their thread, edits, history, shares, reactions, tags."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,9 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from agora.core.errors import NotFound, ValidationError
 from agora.core.folding import fold
 from agora.core.forms import ButtonForm, place_errors
-from agora.core.policy import require
+from agora.core.policy import can, require
 from agora.core.redirects import next_path
+from agora.follows.services import is_following
 from agora.profiles.services import get_person
+from agora.spaces import services as spaces
+from agora.spaces.forms import RequestForm
 from agora.spaces.services import get_space
 from agora.walls import comments as comment_services
 from agora.walls import queries, reactions, services
@@ -58,6 +61,25 @@ def person_wall(handle):
 def post_on_person(handle):
     person = get_person(handle)
     return _publish(PostForm(), person.name, person=person)
+
+
+@bp.get("/spaces/<slug>")
+@login_required
+def space(slug):
+    """A space's page: its wall for readers; for those who only see it, a preview with how to join."""
+    space = spaces.get_seeable_space(current_user, slug)
+    moderators = spaces.moderators_of(space)
+    entry = spaces.entry_for(current_user, space)
+    if not can(current_user, "space.view", space):
+        return render_template("spaces/preview.html", space=space, moderators=moderators, entry=entry,
+                               form=RequestForm(), button=ButtonForm())
+    cursor = request.args.get("cursor")
+    posts = queries.space_wall(current_user, space, cursor)
+    pinned = None if cursor else queries.pinned_posts(current_user, space)
+    return render_template("walls/space.html", space=space, posts=posts, pinned=pinned, form=PostForm(),
+                           moderators=moderators, entry=entry, button=ButtonForm(),
+                           moderation_url=url_for("moderation.space_log", slug=space.slug),
+                           following=is_following(current_user, "space", space.id))
 
 
 @bp.post("/spaces/<slug>/wall")
