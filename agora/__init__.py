@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         demo,
         feed,
         follows,
+        hashtags,
         jobs,
         mail,
         media,
@@ -68,8 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
         spaces,
         walls,
     )
-    for feature in (site, jobs, media, audit, accounts, profiles, spaces, walls, follows, feed, notifications,
-                    mail, moderation, search, admin, demo, apidocs):
+    for feature in (site, jobs, media, audit, accounts, profiles, hashtags, spaces, walls, follows, feed,
+                    notifications, mail, moderation, search, admin, demo, apidocs):
         feature.register(app)
 
     if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):

@@ -50,8 +50,9 @@ def test_refolding_keeps_old_names_tags_and_skills_reachable(empty_db_url, tmp_p
     from agora.accounts.models import User
     from agora.extensions import db
     from agora.follows.models import Follow
+    from agora.hashtags.models import Hashtag
     from agora.profiles.models import Department, Profile, Skill, profile_skills
-    from agora.walls.models import Hashtag, Post, post_hashtags
+    from agora.walls.models import Post, post_hashtags
 
     app = create_app({"database": {"url": empty_db_url}, "site": {"secret_key": "x"}, "TESTING": True,
                       "INSTANCE_PATH": str(tmp_path / "instance"), "AGORA_APPLY_CONFIG_ON_START": False})

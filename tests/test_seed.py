@@ -9,10 +9,11 @@ from agora.accounts.models import User
 from agora.core.sanitiser import render_markdown
 from agora.demo import seed as seeding
 from agora.extensions import db
+from agora.hashtags.models import Hashtag
 from agora.moderation.models import ModerationAction, Report
 from agora.profiles.models import Profile
 from agora.spaces.models import Membership, Space
-from agora.walls.models import Comment, Hashtag, Mention, Post, Reaction, post_hashtags
+from agora.walls.models import Comment, Mention, Post, Reaction, post_hashtags
 from agora.walls.rendering import render
 
 SMALL = dict(people=30, spaces=8, posts=120, comments=300)

@@ -170,10 +170,11 @@ def seed(*, people: int, spaces: int, posts: int, comments: int, seed: int = 42,
 def _tables():
     from agora.accounts.models import User
     from agora.follows.models import Follow
+    from agora.hashtags.models import Hashtag
     from agora.moderation.models import ModerationAction, Report
     from agora.profiles.models import Department, Skill
     from agora.spaces.models import JoinRequest, Membership, Space, Suspension
-    from agora.walls.models import Comment, Hashtag, Mention, Post, Reaction
+    from agora.walls.models import Comment, Mention, Post, Reaction
 
     return [m.__table__ for m in (User, Department, Skill, Space, Membership, JoinRequest, Suspension, Follow,
                                   Hashtag, Post, Comment, Reaction, Mention, Report, ModerationAction)]

@@ -15,10 +15,10 @@ from agora.demo import seed_names as names
 from agora.demo.seed_db import BulkWriter, next_id
 from agora.demo.seed_words import Vocabulary, Zipf
 from agora.follows.models import Follow
+from agora.hashtags.models import Hashtag
 from agora.profiles.models import Department, Profile, Skill, profile_skills
 from agora.spaces.models import JoinRequest, Membership, Space
 from agora.spaces.services import SLUG_RE, VISIBILITIES
-from agora.walls.models import Hashtag
 
 DOMAIN = "agora.example"
 ADMIN_EMAIL = f"admin@{DOMAIN}"

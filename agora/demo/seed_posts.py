@@ -12,7 +12,8 @@ from agora.demo.seed_org import World
 from agora.demo.seed_render import Pipeline, Renderer
 from agora.demo.seed_text import TextMaker
 from agora.demo.seed_words import Zipf
-from agora.walls.models import REACTION_KINDS, Hashtag, Mention, Post, Reaction, post_hashtags
+from agora.hashtags.models import Hashtag
+from agora.walls.models import REACTION_KINDS, Mention, Post, Reaction, post_hashtags
 
 SPAN_DAYS = 730
 NORMAL, DELETED, HIDDEN = 0, 1, 2

@@ -6,7 +6,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from agora.core.errors import NotFound, ValidationError
-from agora.core.folding import fold
 from agora.core.transactions import transactional
 from agora.extensions import db
 from agora.follows.models import TARGET_TYPES, Follow
@@ -26,12 +25,9 @@ def resolve(user, target_type: str, key: str):
 
         return get_space(user, key)
     if target_type == "hashtag":
-        from agora.walls.services import _tag_rows
+        from agora.hashtags.services import hashtag_for
 
-        slug = fold(key).lstrip("#")
-        if not slug or len(slug) > 60 or not all(c.isalnum() or c in "_-" for c in slug):
-            raise ValidationError(_("Not a valid hashtag."), {"tag": [_("Not a valid hashtag.")]})
-        return _tag_rows({slug: key.lstrip("#")})[0]
+        return hashtag_for(key)
     raise NotFound()
 
 

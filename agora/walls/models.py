@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agora.core.time import utcnow
 from agora.extensions import db
+from agora.hashtags.models import Hashtag
 
 # Kinds a post may have; questions, polls, ideas and announcements get their own behaviour later.
 POST_KINDS = ("status", "question", "poll", "idea", "announcement")
@@ -44,16 +45,6 @@ post_attachments = Table(
     Column("media_id", ForeignKey("media.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_post_attachments_media", "media_id"),
 )
-
-
-class Hashtag(db.Model):
-    """A #tag; `slug` is the folded form, so #Réunion and #reunion are one tag."""
-
-    __tablename__ = "hashtags"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60))
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
 
 
 class Post(db.Model):

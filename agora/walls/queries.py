@@ -14,9 +14,10 @@ from agora.core.pagination import Page, keyset
 from agora.core.policy import can, comment_rights
 from agora.extensions import db
 from agora.follows.services import is_following
+from agora.hashtags.models import Hashtag
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_ids
-from agora.walls.models import Comment, Hashtag, Post, post_hashtags
+from agora.walls.models import Comment, Post, post_hashtags
 from agora.walls.reactions import Summary, comment_reactors, reactors, summarise
 
 PAGE_SIZE = 20

@@ -5,9 +5,10 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import aliased
 
 from agora.accounts.models import User
+from agora.hashtags.models import Hashtag
 from agora.search.sources import Source, html_text
 from agora.spaces.models import Space
-from agora.walls.models import Comment, Hashtag, Post, post_hashtags
+from agora.walls.models import Comment, Post, post_hashtags
 
 
 def _changed(obj, *names: str) -> bool:

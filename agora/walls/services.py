@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from agora.accounts.models import User
@@ -16,8 +15,9 @@ from agora.core.sanitiser import plain_text
 from agora.core.time import utcnow
 from agora.core.transactions import transaction, transactional
 from agora.extensions import db
+from agora.hashtags.services import tag_rows
 from agora.notifications.services import notify
-from agora.walls.models import EditHistory, Hashtag, Mention, Post, post_attachments, post_hashtags
+from agora.walls.models import EditHistory, Mention, Post, post_attachments, post_hashtags
 from agora.walls.rendering import Rendered, max_length, render
 
 # Kinds people may choose today; the others arrive with their own features.
@@ -68,28 +68,10 @@ def get_post(user, post_id, action: str = "post.view") -> Post:
     return post
 
 
-def _tag_rows(tags: dict[str, str]) -> list[Hashtag]:
-    """The Hashtag rows for these slugs, creating the missing ones (safe against a concurrent insert)."""
-    if not tags:
-        return []
-    found = {h.slug: h for h in db.session.scalars(select(Hashtag).where(Hashtag.slug.in_(list(tags))))}
-    for slug, name in tags.items():
-        if slug in found:
-            continue
-        try:
-            with db.session.begin_nested():
-                tag = Hashtag(slug=slug[:60], name=name[:60])
-                db.session.add(tag)
-            found[slug] = tag
-        except IntegrityError:
-            found[slug] = db.session.scalar(select(Hashtag).where(Hashtag.slug == slug))
-    return list(found.values())
-
-
 def _link_post(post: Post, rendered: Rendered) -> list[int]:
     """Store the post's hashtags and mentions; returns the newly mentioned user ids."""
     db.session.execute(delete(post_hashtags).where(post_hashtags.c.post_id == post.id))
-    tags = _tag_rows(rendered.hashtags)
+    tags = tag_rows(rendered.hashtags)
     if tags:
         db.session.execute(insert(post_hashtags), [{"post_id": post.id, "hashtag_id": t.id, "created_at": post.created_at}
                                                          for t in tags])
