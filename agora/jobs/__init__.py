@@ -3,8 +3,8 @@
 
 def register(app):
     """Wire `flask jobs`, the admins' page and the after-commit hand-over to the broker into `app`."""
-    from agora.jobs import cli, models, services, views  # noqa: F401 - models join the metadata
+    from agora.jobs import cli, handover, models, views  # noqa: F401 - models join the metadata
 
     app.cli.add_command(cli.jobs_cli)
     app.register_blueprint(views.bp)
-    services.install()
+    handover.install()

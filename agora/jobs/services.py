@@ -16,9 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
-from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -107,26 +105,6 @@ def enqueue(name: str, key: str | None = None, delay: float = 0, **args) -> Job:
             return job
     db.session.info.setdefault(PUSH, []).append((job.id, delay))
     return job
-
-
-def install() -> None:
-    """Hand queued ids to the broker after each commit (idempotent)."""
-    if not event.contains(FlaskSession, "after_commit", _after_commit):
-        event.listen(FlaskSession, "after_commit", _after_commit)
-        event.listen(FlaskSession, "after_rollback", _after_rollback)
-
-
-def _after_commit(session) -> None:
-    waiting = session.info.pop(PUSH, None)
-    if waiting:
-        from agora.jobs.engine import push
-
-        for job_id, delay in waiting:
-            push(current_app._get_current_object(), job_id, delay)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop(PUSH, None)
 
 
 def run_job(job_id: int, worker: str | None = None) -> str | None:
