@@ -77,3 +77,13 @@ def test_deactivated_person_hides_contact_details(client, staff, token):
     deactivate(staff["ana"])
     data = get(client, "/api/v1/people/ana", token).get_json()
     assert data["active"] is False and "email" not in data and "phone" not in data
+
+
+@pytest.mark.parametrize("limit", ["null", "abc", "2.5", "", "٣"])
+def test_a_limit_that_is_not_a_whole_number_is_refused(client, staff, token, limit):
+    # Found by the API fuzzer: limit=null was read as no limit at all, where the feed and ledgers refuse it.
+    answer = get(client, f"/api/v1/people?limit={limit}", token)
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["fields"] == {"limit": ["Must be a whole number."]}
+    assert len(get(client, "/api/v1/people?limit=2", token).get_json()["results"]) == 2
+    assert len(get(client, "/api/v1/people?limit=-3", token).get_json()["results"]) == 1  # brought within 1..100

@@ -1,6 +1,7 @@
 """What every JSON API blueprint shares: Bearer-only auth, JSON bodies, rate limits, no CSRF."""
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import Blueprint, current_app, request
@@ -51,6 +52,19 @@ def json_body(*required: str) -> dict:
         raise ValidationError(f"Missing field(s): {', '.join(missing)}.",
                               {key: ["This field is required."] for key in missing})
     return data
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """A whole-number query parameter: absent is `default`; anything but digits (with a sign) is a 400."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    try:
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
+            raise ValueError
+        return int(value)
+    except ValueError:  # also more digits than Python converts
+        raise ValidationError(f"'{name}' must be a whole number.", {name: ["Must be a whole number."]}) from None
 
 
 def string_field(data: dict, key: str, default: str | None = None, max_length: int | None = None) -> str | None:

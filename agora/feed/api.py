@@ -3,8 +3,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from agora.core.api import api_blueprint
-from agora.core.errors import ValidationError
+from agora.core.api import api_blueprint, int_arg
 from agora.core.openapi import CURSOR, INTEGER, NEXT_CURSOR, array, obj, operation, query, ref
 from agora.feed.services import home_feed
 from agora.walls.serialise import post_json
@@ -23,11 +22,7 @@ bp = api_blueprint("feed_api", __name__, tag=(_l("Feed"), _l("The home page's po
 @operation(_l("The token owner's feed"), params=[query("cursor", CURSOR, _l("The page after this one.")), LIMIT],
            responses={200: (_l("A page of the feed."), ref("Feed"))}, errors=(400,))
 def feed():
-    try:
-        limit = int(request.args.get("limit", 20))
-    except ValueError:
-        raise ValidationError("'limit' must be a number.", {"limit": ["Must be a number."]}) from None
-    page = home_feed(current_user, request.args.get("cursor") or None, limit)
+    page = home_feed(current_user, request.args.get("cursor") or None, int_arg("limit", 20))
     return {
         "pinned": [post_json(p, page.posts.reactions) for p in page.pinned],
         "items": [post_json(p, page.posts.reactions) for p in page.posts.posts],

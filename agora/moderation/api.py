@@ -5,8 +5,8 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from agora.core.api import api_blueprint, json_body
-from agora.core.errors import NotFound, ValidationError
+from agora.core.api import api_blueprint, int_arg, json_body
+from agora.core.errors import NotFound
 from agora.core.openapi import (
     CURSOR,
     DATE_TIME,
@@ -77,13 +77,6 @@ def _appeal_json(appeal) -> dict:
             "created_at": appeal.created_at.isoformat() + "Z"}
 
 
-def _limit() -> int:
-    try:
-        return int(request.args.get("limit", services.LEDGER_PAGE))
-    except ValueError:
-        raise ValidationError("'limit' must be a number.", {"limit": ["Must be a number."]}) from None
-
-
 @bp.post("/<any(posts, comments):kind>/<int:target_id>/reports")
 @operation(_l("Report a post or comment"), body=json_object({
     "category": {"enum": list(CATEGORIES)},
@@ -99,14 +92,14 @@ def report(kind, target_id):
 @operation(_l("A space's moderation record"), params=LEDGER_PARAMS, responses=LEDGER, errors=(400, 404))
 def space_log(slug):
     space = get_space(current_user, slug)
-    lines, next_cursor = services.space_log(current_user, space, request.args.get("cursor") or None, _limit())
+    lines, next_cursor = services.space_log(current_user, space, request.args.get("cursor") or None, int_arg("limit", services.LEDGER_PAGE))
     return {"items": [services.line_json(line) for line in lines], "next_cursor": next_cursor}
 
 
 @bp.get("/moderation/log")
 @operation(_l("The moderation record of person walls"), params=LEDGER_PARAMS, responses=LEDGER, errors=(400,))
 def wall_log():
-    lines, next_cursor = services.wall_log(current_user, request.args.get("cursor") or None, _limit())
+    lines, next_cursor = services.wall_log(current_user, request.args.get("cursor") or None, int_arg("limit", services.LEDGER_PAGE))
     return {"items": [services.line_json(line) for line in lines], "next_cursor": next_cursor}
 
 

@@ -3,7 +3,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from agora.core.api import api_blueprint
+from agora.core.api import api_blueprint, int_arg
 from agora.core.openapi import CURSOR, INTEGER, NEXT_CURSOR, STRING, array, nullable, obj, operation, query, ref
 from agora.core.policy import require
 from agora.profiles import services
@@ -35,8 +35,7 @@ def people():
     require(current_user, "directory.view")
     filters = {key: (request.args.get(key) or "").strip()[:120] or None
                for key in ("q", "department", "location", "skill")}
-    limit = request.args.get("limit", type=int) or 24
-    page = services.directory(**filters, cursor=request.args.get("cursor") or None, limit=limit)
+    page = services.directory(**filters, cursor=request.args.get("cursor") or None, limit=int_arg("limit", 24))
     skills = services.skills_for([p.id for p in page.items])
     return {"results": [person_detail(current_user, p, skills[p.id]) for p in page.items],
             "next_cursor": page.next_cursor}
