@@ -62,7 +62,8 @@ def _tag(slug: str, count: int) -> dict:
                           "before:, after:. Only its first 400 characters are read; malformed parts are plain "
                           "words.")),
     query("type", STRING, _l("post, comment, person, space or tag: only results of this type; anything else: all.")),
-    query("page", {**INTEGER, "minimum": 1}, _l("The page, from 1.")),
+    query("page", STRING, _l("The page number, from 1 (up to 500); anything else reads as 1, as on the search "
+                             "page.")),
     query("order", STRING, _l("date: newest first; anything else: by relevance.")),
 ], responses={200: (_l("A page of results."), ref("Search"))})
 def search():
