@@ -154,3 +154,21 @@ def test_every_query_parameter_described_as_a_whole_number_refuses_other_text(ap
                 assert answer.status_code == 400, f"{url}?{param['name']}=null: {answer.status_code}"
                 checked.append(url)
     assert len(checked) >= 4
+
+
+@pytest.mark.parametrize("operation, field", [
+    ("moderation_api.report", "text"), ("moderation_api.appeal", "text"), ("moderation_api.decide", "reason"),
+    ("walls_api.comment", "body"), ("walls_api.post_on_person", "body"),
+])
+def test_texts_the_services_strip_are_described_as_not_blank(app, operation, field):
+    # The fuzzer sent a report with text "" and got 400 for a body its description called valid.
+    import jsonschema_rs
+
+    body = next(op for item in _doc(app)["paths"].values() for op in item.values()
+                if op["operationId"] == operation)["requestBody"]["content"]["application/json"]["schema"]
+    schema = jsonschema_rs.Draft202012Validator(body["properties"][field])
+    for blank in ("", " ", "\n\t", "\u00a0\u2003", "\x1c\x1f", "\x85", "\x00 \x00"):
+        assert not schema.is_valid(blank), f"{operation}: {field}={blank!r} is described as valid"
+    wrong = [hex(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF  # (no whitespace beyond)
+             and schema.is_valid(f" {chr(c)} ") != bool(chr(c).replace("\x00", "").strip())]
+    assert wrong == [], f"{operation}: {field}: these characters are described wrongly: {wrong[:20]}"

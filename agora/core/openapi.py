@@ -250,6 +250,11 @@ STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 DATE_TIME = {"type": "string", "format": "date-time"}
-TEXT = {"type": "string", "minLength": 1, "pattern": "\\S", "description": _l("Markdown; not blank.")}
+# A character that Python's str.strip() keeps and the services do not drop (NUL), as a JSON Schema regular
+# expression: exactly the complement of str.isspace() (ECMA-262's \s differs: it has \ufeff, lacks \x1c-\x1f
+# and \x85). Texts the services strip must contain one; tests/test_openapi.py checks every character.
+NOT_BLANK = ("[^\\u0000\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+             "\\u202f\\u205f\\u3000]")
+TEXT = {"type": "string", "minLength": 1, "pattern": NOT_BLANK, "description": _l("Markdown; not blank.")}
 CURSOR = {"type": "string", "description": _l("Opaque: the `next_cursor` of the previous page.")}
 NEXT_CURSOR = nullable({"type": "string", "description": _l("Pass it as `cursor` for the next page; null on the last.")})

@@ -12,6 +12,7 @@ from agora.core.openapi import (
     DATE_TIME,
     INTEGER,
     NEXT_CURSOR,
+    NOT_BLANK,
     STRING,
     array,
     json_object,
@@ -80,7 +81,8 @@ def _appeal_json(appeal) -> dict:
 @bp.post("/<any(posts, comments):kind>/<int:target_id>/reports")
 @operation(_l("Report a post or comment"), body=json_object({
     "category": {"enum": list(CATEGORIES)},
-    "text": {**STRING, "maxLength": reports.TEXT_LENGTH, "description": _l("What is wrong, for the moderators.")},
+    "text": {**STRING, "pattern": NOT_BLANK, "maxLength": reports.TEXT_LENGTH,
+             "description": _l("What is wrong, for the moderators.")},
 }, required=["category", "text"]), responses={201: (_l("The report."), ref("Report"))}, errors=(403, 404))
 def report(kind, target_id):
     data = json_body()
@@ -151,7 +153,8 @@ def act(kind, target_id, name):
 
 @bp.post("/moderation/<int:action_id>/appeal")
 @operation(_l("Appeal a decision, once"), body=json_object({"text": {
-    **STRING, "maxLength": appeals.TEXT_LENGTH, "description": _l("Why the decision is wrong.")}}, required=["text"]),
+    **STRING, "pattern": NOT_BLANK, "maxLength": appeals.TEXT_LENGTH, "description": _l("Why the decision is wrong.")}},
+    required=["text"]),
     responses={201: (_l("The appeal."), ref("Appeal"))}, errors=(403, 404, 409))
 def appeal(action_id):
     data = json_body("text")
@@ -162,7 +165,8 @@ def appeal(action_id):
 @bp.post("/moderation/appeals/<int:appeal_id>/decision")
 @operation(_l("Decide an appeal"), body=json_object({
     "decision": {"enum": ["grant", "refuse"], "description": _l("grant undoes the action.")},
-    "reason": {**STRING, "maxLength": services.REASON_LENGTH, "description": _l("Shown to the author.")},
+    "reason": {**STRING, "pattern": NOT_BLANK, "maxLength": services.REASON_LENGTH,
+               "description": _l("Shown to the author.")},
 }, required=["decision", "reason"]), responses=LINE_CREATED, errors=(403, 404, 409))
 def decide(appeal_id):
     data = json_body("decision", "reason")
