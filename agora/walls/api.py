@@ -143,7 +143,7 @@ def react(post_id):
 
 @bp.delete("/posts/<int:post_id>/reactions/<kind>")
 @operation(_l("Take back one's reaction to a post"), path={"kind": {"enum": list(REACTION_KINDS)}},
-           responses={204: (_l("Taken back (or there was none)."), None)}, errors=(403, 404))
+           responses={204: (_l("Taken back (or there was none)."), None)}, errors=(400, 403, 404))
 def unreact(post_id, kind):
     post = services.get_post(current_user, post_id)
     reactions.set_reaction(current_user, post, kind, on=False)
