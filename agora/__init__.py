@@ -40,9 +40,11 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from agora.core.errors import register_error_handlers
+    from agora.core.ids import register_converters
     from agora.core.security import register_security_headers
     from agora.core.templating import register_template_helpers
     from agora.core.transactions import register_transaction_end
+    register_converters(app)
     register_error_handlers(app)
     register_transaction_end(app, db)  # after the error handlers' teardown, so it runs before it
     register_security_headers(app)

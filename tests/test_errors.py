@@ -172,3 +172,32 @@ class TestRealRateLimit:
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
         assert fr("Too many requests") in _no_trace(response)
+
+
+def test_a_number_too_large_for_the_database_in_any_route_is_a_404(app, client, make_user, login):
+    # Found by the fuzzer: /api/v1/posts/99999999999999999999 raised OverflowError in SQLite's driver, and
+    # /api/v1/moderation/appeals/3073755722/decision "integer out of range" in PostgreSQL (500s).
+    from werkzeug.routing import IntegerConverter
+
+    from agora.accounts.services import create_token
+
+    ana = make_user("ana@example.com", name="Ana Lima")
+    login(ana)
+    headers = {"Authorization": f"Bearer {create_token(ana, 'x')[1]}"}
+    adapter, wrong, tried = app.url_map.bind("localhost"), [], 0
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)]
+        if not ints:
+            continue
+        values = {name: 2**31 if name in ints else sorted(getattr(converter, "items", ["x"]))[0]
+                  for name, converter in rule._converters.items()}
+        path = adapter.build(rule.endpoint, values)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            tried += 1
+            answer = client.open(path, method=method, headers=headers if path.startswith("/api/") else {})
+            # (405 where another method's rule has the same path: Werkzeug checks the method before the number.)
+            if answer.status_code not in (404, 405) or answer.status_code == 405 and method == "GET":
+                wrong.append(f"{method} {path}: {answer.status_code}")
+    assert tried > 20 and wrong == [], "\n".join(wrong)
+    assert client.get(f"/api/v1/posts/{2**31 - 1}", headers=headers).status_code == 404  # the largest id: unknown
+    assert client.get(f"/api/v1/posts/{10**20}", headers=headers).status_code == 404
