@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_
 
 from agora.core.errors import ValidationError
+from agora.core.ids import in_range
 
 
 @dataclass
@@ -38,8 +39,8 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple:
             if kind is datetime:
                 values.append(datetime.fromisoformat(value))
             elif kind is int:
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise ValueError
+                if isinstance(value, bool) or not isinstance(value, int) or not in_range(value):
+                    raise ValueError  # (out of range: no row has it, and the database would refuse it)
                 values.append(value)
             else:
                 values.append(kind(value))
