@@ -92,3 +92,12 @@ def test_taking_back_an_unknown_kind_of_reaction_is_a_described_400(client, peop
     answer = client.delete(f"/api/v1/posts/{pid}/reactions/0", headers=ana_h)
     assert answer.status_code == 400 and answer.get_json()["error"]["fields"]["kind"]
     assert client.delete(f"/api/v1/posts/{pid}/reactions/like", headers=ana_h).status_code == 204
+
+
+@pytest.mark.parametrize("parent_id", [2**31, 10**20, -2**63 - 1])
+def test_replying_to_a_comment_id_beyond_the_id_columns_is_an_unknown_comment(client, people, parent_id):
+    # Found following the fuzzer's out-of-range ids: the id reached the database, which refused it (500).
+    ana, ana_h = people["ana"]
+    pid = client.post("/api/v1/people/bob/posts", json={"body": "Hi"}, headers=ana_h).get_json()["id"]
+    answer = client.post(f"/api/v1/posts/{pid}/comments", json={"body": "Re", "parent_id": parent_id}, headers=ana_h)
+    assert answer.status_code == 400 and answer.get_json()["error"]["fields"] == {"parent_id": ["Unknown comment."]}

@@ -5,6 +5,7 @@ from sqlalchemy import delete, select, update
 
 from agora.core.errors import NotFound, ValidationError
 from agora.core.hooks import hooks
+from agora.core.ids import in_range
 from agora.core.policy import require
 from agora.core.time import utcnow
 from agora.core.transactions import transaction, transactional
@@ -49,7 +50,8 @@ def add_comment(user, post: Post, body: str | None, parent_id=None) -> Comment:
     parent = None
     if parent_id not in (None, ""):
         try:
-            parent = db.session.get(Comment, int(parent_id))
+            number = int(parent_id)
+            parent = db.session.get(Comment, number) if in_range(number) else None
         except (TypeError, ValueError):
             parent = None
         if parent is None or parent.post_id != post.id:
