@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from agora.core.errors import register_error_handlers
-    from agora.core.ids import register_converters
+    from agora.core.routing import register_converters
     from agora.core.security import register_security_headers
     from agora.core.templating import register_template_helpers
     from agora.core.transactions import register_transaction_end

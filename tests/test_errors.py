@@ -174,11 +174,8 @@ class TestRealRateLimit:
         assert fr("Too many requests") in _no_trace(response)
 
 
-def test_a_number_too_large_for_the_database_in_any_route_is_a_404(app, client, make_user, login):
-    # Found by the fuzzer: /api/v1/posts/99999999999999999999 raised OverflowError in SQLite's driver, and
-    # /api/v1/moderation/appeals/3073755722/decision "integer out of range" in PostgreSQL (500s).
-    from werkzeug.routing import IntegerConverter
-
+def _every_route_with(app, client, make_user, login, converter_class, value) -> tuple[int, list[str]]:
+    """Each route with an argument of `converter_class`, called with `value` in it: how many, and what was no 404."""
     from agora.accounts.services import create_token
 
     ana = make_user("ana@example.com", name="Ana Lima")
@@ -186,18 +183,41 @@ def test_a_number_too_large_for_the_database_in_any_route_is_a_404(app, client, 
     headers = {"Authorization": f"Bearer {create_token(ana, 'x')[1]}"}
     adapter, wrong, tried = app.url_map.bind("localhost"), [], 0
     for rule in app.url_map.iter_rules():
-        ints = [name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)]
-        if not ints:
+        chosen = [name for name, converter in rule._converters.items() if type(converter) is converter_class]
+        if not chosen or rule.rule.startswith("/static"):
             continue
-        values = {name: 2**31 if name in ints else sorted(getattr(converter, "items", ["x"]))[0]
+        values = {name: (value if name in chosen else sorted(converter.items)[0] if hasattr(converter, "items")
+                         else 1 if hasattr(converter, "signed") else "x")
                   for name, converter in rule._converters.items()}
         path = adapter.build(rule.endpoint, values)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             tried += 1
             answer = client.open(path, method=method, headers=headers if path.startswith("/api/") else {})
-            # (405 where another method's rule has the same path: Werkzeug checks the method before the number.)
+            # (405 where another method's rule has the same path: Werkzeug checks the method before the value.)
             if answer.status_code not in (404, 405) or answer.status_code == 405 and method == "GET":
                 wrong.append(f"{method} {path}: {answer.status_code}")
+    return tried, wrong
+
+
+def test_a_number_too_large_for_the_database_in_any_route_is_a_404(app, client, make_user, login):
+    # Found by the fuzzer: /api/v1/posts/99999999999999999999 raised OverflowError in SQLite's driver, and
+    # /api/v1/moderation/appeals/3073755722/decision "integer out of range" in PostgreSQL (500s).
+    type_ = type(app.url_map.converters["int"](app.url_map))
+    tried, wrong = _every_route_with(app, client, make_user, login, type_, 2**31)
     assert tried > 20 and wrong == [], "\n".join(wrong)
+    headers = {"Authorization": f"Bearer {_token(make_user)}"}
     assert client.get(f"/api/v1/posts/{2**31 - 1}", headers=headers).status_code == 404  # the largest id: unknown
     assert client.get(f"/api/v1/posts/{10**20}", headers=headers).status_code == 404
+
+
+def test_a_nul_in_any_route_s_text_argument_is_a_404(app, client, make_user, login):
+    # Found after the fuzzer: /api/v1/spaces/a%00b answered 500 on PostgreSQL, which refuses NUL in a parameter.
+    type_ = type(app.url_map.converters["default"](app.url_map))
+    tried, wrong = _every_route_with(app, client, make_user, login, type_, "a\x00b")
+    assert tried > 20 and wrong == [], "\n".join(wrong)
+
+
+def _token(make_user) -> str:
+    from agora.accounts.services import create_token
+
+    return create_token(make_user("zoe@example.com", name="Zoé"), "x")[1]

@@ -97,8 +97,8 @@ def path_parameter(rule: Rule, name: str) -> dict:
             schema["maximum"] = converter.max
     elif isinstance(converter, AnyConverter):
         schema = {"type": "string", "enum": sorted(converter.items)}
-    else:  # Werkzeug's default: any text without a slash
-        schema = {"type": "string", "pattern": "^[^/]+$"}
+    else:  # any text without a slash or a NUL (agora/core/routing.py)
+        schema = {"type": "string", "pattern": "^[^/\\u0000]+$"}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
