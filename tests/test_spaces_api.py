@@ -93,3 +93,13 @@ def test_invite_through_the_api(client, people, spaces):
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "approved"
     assert client.get("/api/v1/spaces/secret", headers=ana_h).get_json()["is_member"] is True
     assert client.post(f"/api/v1/spaces/invitations/{invitation_id}/decline", headers=ana_h).status_code == 409
+
+
+@pytest.mark.parametrize("slug", ["open", "closed"])
+def test_joining_with_a_body_that_is_not_a_json_object_is_refused(client, people, spaces, slug):
+    # Found by the fuzzer: a closed space read a malformed body as none and filed the request (202).
+    ana_h = people["ana"][1]
+    for data, content_type in (("\x00", "application/json"), ("[1]", "application/json"), ("hi", "text/plain")):
+        answer = client.post(f"/api/v1/spaces/{slug}/join", data=data, content_type=content_type, headers=ana_h)
+        assert answer.status_code == 400, (data, answer.status_code)
+    assert client.post(f"/api/v1/spaces/{slug}/join", headers=ana_h).status_code in (201, 202)  # no body: fine

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agora.core.api import api_blueprint, json_body, string_field
-from agora.core.errors import ValidationError
 from agora.core.openapi import (
     BOOLEAN,
     DATE_TIME,
@@ -95,11 +94,10 @@ def list_spaces():
 def join(slug):
     """Open spaces: joined at once (201). Closed spaces: a request to the moderators (202, "requested")."""
     space = services.get_seeable_space(current_user, slug)
+    # The body is optional, but one that is sent must be a JSON object (its message is for closed spaces).
+    data = json_body() if request.get_data() else {}
+    message = string_field(data, "message", default="", max_length=membership.MESSAGE_LENGTH)
     if space.visibility == "closed" and not can(current_user, "space.join", space):
-        data = request.get_json(silent=True) or {}
-        if not isinstance(data, dict):
-            raise ValidationError("The request body must be a JSON object.")
-        message = string_field(data, "message", default="", max_length=membership.MESSAGE_LENGTH)
         result = membership.request_to_join(current_user, space, message)
         if result.kind == "invite":  # a pending invitation was accepted instead
             return {"status": "joined", "slug": space.slug}, 201
