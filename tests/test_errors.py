@@ -175,7 +175,10 @@ class TestRealRateLimit:
 
 
 def _every_route_with(app, client, make_user, login, converter_class, value) -> tuple[int, list[str]]:
-    """Each route with an argument of `converter_class`, called with `value` in it: how many, and what was no 404."""
+    """Each route with an argument of `converter_class`, called with `value` in it: how many, and what was no 404.
+
+    (Never a 405: Werkzeug finds a route of another method for the path before it converts the arguments.)
+    """
     from agora.accounts.services import create_token
 
     ana = make_user("ana@example.com", name="Ana Lima")
@@ -193,8 +196,7 @@ def _every_route_with(app, client, make_user, login, converter_class, value) -> 
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             tried += 1
             answer = client.open(path, method=method, headers=headers if path.startswith("/api/") else {})
-            # (405 where another method's rule has the same path: Werkzeug checks the method before the value.)
-            if answer.status_code not in (404, 405) or answer.status_code == 405 and method == "GET":
+            if answer.status_code != 404:
                 wrong.append(f"{method} {path}: {answer.status_code}")
     return tried, wrong
 

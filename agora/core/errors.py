@@ -125,6 +125,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
+        if status == 405 and request.routing_exception is exc and not _routed_by_another_method(exc):
+            status = 404  # e.g. PATCH /posts/<an id too large>: Werkzeug checks methods before arguments
         # Our own explanations are translated; Werkzeug's descriptions are not.
         message = str(CSRF_EXPIRED) if isinstance(exc, CSRFError) else ""
         response = error_response(status, message)
@@ -201,6 +203,22 @@ def _untranslated_503():
         return jsonify({"error": {"status": 503, "code": "unavailable", "message": message}}), 503
     return Response(FALLBACK_PAGE.format(status=503, title=title, message=message), status=503,
                     mimetype="text/html"), 503
+
+
+def _routed_by_another_method(exc) -> bool:
+    """Whether the path is served under one of the methods a 405 offers (their arguments may not convert)."""
+    from flask.globals import request_ctx
+
+    adapter = request_ctx.url_adapter if request_ctx else None
+    if adapter is None:
+        return True
+    for method in exc.valid_methods or ():
+        try:
+            adapter.match(method=method)
+            return True
+        except HTTPException:
+            continue
+    return False
 
 
 def _retry_after(exc) -> int:
