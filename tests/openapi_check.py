@@ -51,7 +51,8 @@ def check(app: Flask, path: str, method: str, response) -> str | None:
         answer = doc["components"]["responses"][answer["$ref"].rpartition("/")[2]]
     schema = answer.get("content", {}).get("application/json", {}).get("schema")
     if schema is None:
-        return f"answered {status} with a body where none is described" if response.get_data() else None
+        # (A 204 has no body; an answer described without content, such as gunicorn's 414, may have any.)
+        return f"answered {status} with a body" if status == "204" and response.get_data() else None
     if response.mimetype != "application/json":
         return f"answered {status} as {response.mimetype}, not application/json"
     try:

@@ -43,10 +43,14 @@ ERRORS = {
     404: _l("It does not exist, or the token's owner may not know it exists."),
     409: _l("It clashes with the current state (a duplicate, a stale change)."),
     413: _l("The body is larger than the upload limit."),
+    414: _l("The address is longer than the web server reads (gunicorn: 4094 bytes); not JSON, the server answers."),
     429: _l("Too many requests: wait the seconds of `Retry-After`."),
     503: _l("The database or the search index is briefly unavailable: retry after `Retry-After` seconds."),
 }
-ALWAYS = (401, 429, 503)  # the token check, the rate limit and a database outage can answer any request
+# The token check, the rate limit, the web server's limit on the request line and a database outage can
+# answer any request.
+ALWAYS = (401, 414, 429, 503)
+FROM_THE_SERVER = (414,)  # answered by gunicorn before the app: no JSON body
 WITH_BODY = (400, 413)
 RETRY_AFTER = {"Retry-After": {"description": _l("Seconds to wait before trying again."),
                                "schema": {"type": "integer", "minimum": 0}}}
@@ -68,7 +72,7 @@ def operation(summary, *, description=None, params: Iterable[dict] = (), path: d
 
     `params` are query parameters (`query(...)`); `path` narrows a path parameter's schema beyond its route's
     converter (e.g. an enum of the names a view accepts); `errors` are the 4xx it may answer besides the
-    ones every request may get (401, 429, 503, and 400 and 413 with a body).
+    ones every request may get (401, 414, 429, 503, and 400 and 413 with a body).
     """
     def attach(view):
         view.openapi = {"summary": summary, "description": description, "params": list(params), "path": path or {},
@@ -208,7 +212,9 @@ def _operation(rule: Rule, method: str, described: dict, tag) -> dict:
 
 
 def _error_response(status: int) -> dict:
-    answer = {"description": ERRORS[status], "content": {"application/json": {"schema": ref("Error")}}}
+    answer = {"description": ERRORS[status]}
+    if status not in FROM_THE_SERVER:
+        answer["content"] = {"application/json": {"schema": ref("Error")}}
     if status in (429, 503):
         answer["headers"] = RETRY_AFTER
     return answer
