@@ -236,3 +236,13 @@ def test_the_api_reads_and_writes_the_preferences_in_the_documented_shape(app, a
         answer = client.put("/api/v1/me/notification-preferences", json=bad, headers=headers)
         assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "invalid", bad
     assert client.get("/api/v1/me/notification-preferences", headers=headers).get_json() == got
+
+
+def test_the_digest_hour_may_be_written_19_0(app, ana):
+    # Found by the API fuzzer: a whole number with a fraction is an integer to JSON Schema (and the description).
+    from agora.accounts.services import create_token
+
+    headers = {"Authorization": f"Bearer {create_token(ana, 'prefs')[1]}"}
+    answer = app.test_client().put("/api/v1/me/notification-preferences", json={"digest": {"hour": 19.0}},
+                                   headers=headers)
+    assert answer.status_code == 200 and answer.get_json()["digest"]["hour"] == 19

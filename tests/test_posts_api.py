@@ -101,3 +101,14 @@ def test_replying_to_a_comment_id_beyond_the_id_columns_is_an_unknown_comment(cl
     pid = client.post("/api/v1/people/bob/posts", json={"body": "Hi"}, headers=ana_h).get_json()["id"]
     answer = client.post(f"/api/v1/posts/{pid}/comments", json={"body": "Re", "parent_id": parent_id}, headers=ana_h)
     assert answer.status_code == 400 and answer.get_json()["error"]["fields"] == {"parent_id": ["Unknown comment."]}
+
+
+def test_a_whole_number_written_with_a_fraction_is_that_number(client, people):
+    # Found by the fuzzer: JSON Schema reads 19.0 as the integer 19, the API refused it (a digest hour of 19.0).
+    ana, ana_h = people["ana"]
+    pid = client.post("/api/v1/people/bob/posts", json={"body": "Hi"}, headers=ana_h).get_json()["id"]
+    first = client.post(f"/api/v1/posts/{pid}/comments", json={"body": "First"}, headers=ana_h).get_json()["id"]
+    reply = client.post(f"/api/v1/posts/{pid}/comments", json={"body": "Re", "parent_id": float(first)}, headers=ana_h)
+    assert reply.status_code == 201 and reply.get_json()["parent_id"] == first
+    half = client.post(f"/api/v1/posts/{pid}/comments", json={"body": "Re", "parent_id": first + 0.5}, headers=ana_h)
+    assert half.status_code == 400

@@ -42,7 +42,7 @@ def api_blueprint(name: str, import_name: str, *, tag: tuple, schemas: dict | No
 def json_body(*required: str) -> dict:
     """The request's JSON object; a missing or malformed body is a 400 with a clear message."""
     try:
-        data = request.get_json(silent=True)
+        data = _whole_numbers(request.get_json(silent=True))
     except RecursionError:  # nesting deeper than the JSON parser can follow
         data = None
     if not isinstance(data, dict):
@@ -52,6 +52,17 @@ def json_body(*required: str) -> dict:
         raise ValidationError(f"Missing field(s): {', '.join(missing)}.",
                               {key: ["This field is required."] for key in missing})
     return data
+
+
+def _whole_numbers(value):
+    """JSON numbers without a fraction as ints: 19.0 is the integer 19 to JSON Schema, and so to the API."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:
