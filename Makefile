@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint test-browser test-long axe install install-dev translations catalog clean
+.PHONY: run test lint test-browser test-long fuzz axe install install-dev translations catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test-browser: install-dev translations
 # Load and fault tests (tests/load) for minutes with more clients: 3 minutes and 64 clients per test by default.
 test-long: install-dev translations
 	AGORA_LOAD_LONG=1 $(BIN)/python -m pytest -m load tests/load $(PYTEST_ARGS)
+
+# The API fuzzer (tests/test_fuzz.py) for 5 minutes per database with a new seed (printed when it fails);
+# AGORA_FUZZ_SECONDS and AGORA_FUZZ_SEED set either, e.g. to replay a failure.
+fuzz: install-dev translations
+	AGORA_FUZZ_SECONDS=$${AGORA_FUZZ_SECONDS:-300} AGORA_FUZZ_SEED=$${AGORA_FUZZ_SEED:-random} \
+		$(BIN)/python -m pytest -m fuzz tests/test_fuzz.py $(PYTEST_ARGS)
 
 # axe-core from the npm registry, hash-checked, into test-artifacts/cache/ (the tests fetch it too).
 axe: install-dev
