@@ -37,7 +37,7 @@ BUSINESS_RULES = {
     "moderation_api.act": "adverse actions need a reason; suspend needs days within the limit and a space; "
                           "move needs a space post and a destination",
     **{operation: "a cursor must be a next_cursor the API gave" for operation in (
-        "feed_api.feed", "notifications_api.list_", "profiles_api.people", "spaces_api.show_space",
+        "feed_api.feed", "notifications_api.list_", "profiles_api.people", "walls_api.show_space",
         "moderation_api.space_log", "moderation_api.wall_log")},
 }
 
