@@ -65,6 +65,26 @@ def _digest_now(user):
     return run_jobs("mail.digest")
 
 
+def _digest_by_scan(user):
+    """The scan's way: everything so far moved before this hour's slot, then the person's digest due now."""
+    from agora.mail.digest import scan
+    from agora.notifications.models import Notification
+    from agora.notifications.services import email_settings
+    from agora.walls.models import Comment, Post
+
+    now = datetime.utcnow()
+    settings = email_settings(user.id, create=True)
+    settings.digest_hour, settings.timezone = now.hour, "UTC"
+    for row in [*db.session.scalars(db.select(Post)), *db.session.scalars(db.select(Comment)),
+                *db.session.scalars(db.select(Notification))]:
+        row.created_at -= timedelta(hours=1)
+        if isinstance(row, Notification):
+            row.updated_at -= timedelta(hours=1)
+    db.session.commit()
+    assert scan(now) >= 1
+    return run_jobs("mail.digest")
+
+
 def _order(text: str, words: list[str]) -> list[str]:
     found = sorted((text.index(w), w) for w in words if w in text)
     return [w for _, w in found]
@@ -74,13 +94,14 @@ def _order(text: str, words: list[str]) -> list[str]:
     ("en", "Your day on Agora", "Waiting for you", "Most discussed in your spaces and follows"),
     ("fr", "Votre journée sur Agora", "Ce qui vous attend", "Les plus discutées dans vos espaces et vos abonnements"),
 ])
+@pytest.mark.parametrize("queued_by", ["scan", "hand"])
 def test_the_digest_puts_what_waits_first_then_the_most_discussed_each_once_and_nothing_read_or_hidden(
-        app, smtp, world, language, subject, waiting, discussed):
+        app, smtp, world, language, subject, waiting, discussed, queued_by):
     ana = world["ana"]
     ana.language = language
     db.session.commit()
-    assert _digest_now(ana) == ["done"]
-    [message] = smtp.messages
+    assert (_digest_by_scan(ana) if queued_by == "scan" else _digest_now(ana))[0] == "done"
+    [message] = [m for m in smtp.messages if m["To"].endswith("<ana@example.com>")]
     assert message["Subject"] == subject and message["Content-Language"] == language
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = parts(message)
@@ -170,3 +191,40 @@ def test_the_preview_page_shows_the_next_digest_in_the_browser(app, client, logi
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "zqhot" in html and "zqsecret" not in html
     assert client.get("/notifications/email").get_data(as_text=True).count("/notifications/email/digest") == 1
+
+
+def test_the_scans_digest_covers_the_previous_slot_to_this_one_and_later_comments_wait_for_the_next(app, smtp, world):
+    from agora.mail.digest import scan
+    from agora.notifications.services import email_settings
+    from agora.walls.comments import add_comment
+    from agora.walls.models import Comment, Post
+
+    ana, bob = world["ana"], world["bob"]
+    now = datetime.utcnow()
+    slot = now.replace(minute=0, second=0, microsecond=0)
+    settings = email_settings(ana.id, create=True)
+    settings.digest_hour, settings.timezone = now.hour, "UTC"
+    for row in [*db.session.scalars(db.select(Post)), *db.session.scalars(db.select(Comment))]:
+        row.created_at -= timedelta(hours=1)  # all of it before this hour's slot
+    db.session.commit()
+    for i in range(3):  # after the slot: the warm post would lead if these counted
+        add_comment(bob, world["posts"]["warm"], f"late {i}")
+    assert scan(now) >= 1
+    assert run_jobs("mail.digest")[0] == "done"
+    [message] = [m for m in smtp.messages if m["To"].endswith("<ana@example.com>")]
+    text, _html = parts(message)
+    assert _order(text, ["zqhot", "zqfollowed", "zqwarm"]) == ["zqhot", "zqfollowed", "zqwarm"]
+    assert email_settings(ana.id).last_digest_at == slot  # the next one starts where this one ended
+
+
+@pytest.mark.parametrize("local, since, until", [
+    # Paris springs forward on 28 March 2027: the day before was an hour longer in UTC terms.
+    (datetime(2027, 3, 28, 8, 10), datetime(2027, 3, 27, 7, 0), datetime(2027, 3, 28, 6, 0)),
+    (datetime(2026, 12, 8, 8, 10), datetime(2026, 12, 7, 7, 0), datetime(2026, 12, 8, 7, 0)),
+])
+def test_a_digest_period_runs_from_the_same_local_hour_the_day_before_across_a_clock_change(local, since, until):
+    from zoneinfo import ZoneInfo
+
+    from agora.mail.digest import slot_window
+
+    assert slot_window(local.replace(tzinfo=ZoneInfo("Europe/Paris")), "daily") == (since, until)

@@ -12,12 +12,18 @@ jobs_cli = AppGroup("jobs", help="Work that runs later: workers, queue status, r
 
 @jobs_cli.command("worker")
 @click.option("--workers", type=int, default=0, help="Threads running tasks (default: [jobs] workers).")
-def worker_command(workers):
+@click.option("--nice", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="Lower the worker's CPU priority by this much, so pages stay fast while it works.")
+def worker_command(workers, nice):
     """Run a job worker until Ctrl-C or SIGTERM (one or more per host)."""
     import logging
+    import os
 
     from agora.jobs.engine import run_worker
 
+    # Jobs can wait a second; a page cannot. Beside the web server on the same cores, the digest for
+    # everyone at full priority tripled the feed's p95 (bench/results/2026-12-07-digest-full.md).
+    os.nice(nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_worker(current_app._get_current_object(), workers or None)
 

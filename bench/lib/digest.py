@@ -1,7 +1,7 @@
 """bench/digest: everyone's digest at once through real job workers and an SMTP sink, while pages are timed.
 
 Uses the instance `bench/run` seeds (bench/data/sqlite-<scale>; seeded here when missing), gives every
-person a daily digest at the current hour (UTC) that looks back one day from the seed's last comment,
+person a daily digest (UTC) whose period is the day before the hour after the seed's last comment,
 queues them with the digest scan, runs `flask jobs worker` processes until every digest job has ended,
 and times the feed and a post page before and meanwhile. Writes bench/results/<date>-digest-<scale>.md.
 """
@@ -54,14 +54,17 @@ with app.app_context():
     db.session.commit()
     print(db.session.scalar(text("SELECT count(*) FROM email_settings")))
 """
-# The digest hour is set to this hour just before the scan, so the scan finds everyone due.
+# The scan runs as if at the hour after the seed's last comment (its slot covers the seed's last day), with
+# everyone's digest hour set to that hour, so it finds everyone due.
 SCAN = harness.PYTHON_APP + """
 import time
+from datetime import datetime, timedelta
 from sqlalchemy import text
-from agora.core.time import utcnow
 from agora.mail.digest import scan
 with app.app_context():
-    now = utcnow()
+    last = db.session.scalar(text("SELECT max(created_at) FROM comments"))
+    last = datetime.fromisoformat(last) if isinstance(last, str) else last
+    now = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=5)
     db.session.execute(text("UPDATE email_settings SET digest_hour = :hour"), {"hour": now.hour})
     db.session.commit()
     started = time.perf_counter()
