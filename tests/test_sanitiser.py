@@ -135,3 +135,37 @@ def test_images_stored_in_agora_stay_images(app):
 def test_an_external_image_label_is_escaped(app):
     out = html('<img src="https://e.com/x.png" alt="<script>alert(1)</script>">')
     assert "<script" not in out and "&lt;script&gt;" in out
+
+
+def test_each_thread_cleans_with_its_own_cleaner_so_job_threads_never_share_parser_state(app):
+    import threading
+
+    from agora.core import sanitiser
+
+    allowlist = sanitiser._allowlist(None)
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(sanitiser._cleaner(*allowlist))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen[0] is not seen[1]
+    assert sanitiser._cleaner(*allowlist) is sanitiser._cleaner(*allowlist)  # but one per thread, reused
+    # Many threads cleaning nested formatting at once all get the same, right answer.
+    html = "<p><b><i>x</b></i> <em>y</em></p>" * 20
+    expected = sanitiser.clean_html(html)
+    results, errors = [], []
+
+    def work():
+        try:
+            with app.app_context():
+                results.extend(sanitiser.clean_html(html) for _ in range(200))
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure of a thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert errors == [] and set(results) == {expected}
