@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from agora.config_values import Problem, check_value, normalise
+from agora.core.folding import fold
 
 # Tags and attributes a classic comment form offers, plus what Markdown output needs.
 DEFAULT_TAGS = [
@@ -120,7 +121,23 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "sender": ("sender", "Agora <agora@example.com>"),
         "reply_to": ("optemail", ""),
     },
+    "questions": {
+        "time_zone": ("zone", "Europe/Paris"),
+        "working_days": ("weekdays", ["mon", "tue", "wed", "thu", "fri"]),
+        "holidays": ("dates", []),
+        "business_hours": ("hours", ["09:00", "18:00"]),
+        "ask_before": ("clock", "12:00"),
+        "due_same_day": ("clock", "17:00"),
+        "due_next_day": ("clock", "12:00"),
+        "experts_per_question": ("expertcount", 3),
+        "fallback": ("emails", []),
+        "locations": ("locations", {}),
+    },
 }
+# What a `[questions.locations."<place>"]` table and a space's `questions` table may set; the keys they
+# leave out come from [questions].
+LOCATION_KEYS = ("time_zone", "working_days", "holidays")
+SPACE_QUESTION_KEYS = LOCATION_KEYS + ("ask_before", "due_same_day", "due_next_day")
 # `[[spaces]]` is an array of tables: each entry has these keys.
 SPACE_SCHEMA: dict[str, tuple] = {
     "slug": ("slug", None),
@@ -129,6 +146,7 @@ SPACE_SCHEMA: dict[str, tuple] = {
     "visibility": ("visibility", "open"),
     "moderators": ("emails", []),
     "department": ("str", ""),
+    "questions": ("spacequestions", {}),
 }
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,6 +156,57 @@ def defaults() -> dict:
     data = {section: {k: copy.deepcopy(spec[1]) for k, spec in keys.items()} for section, keys in SCHEMA.items()}
     data["spaces"] = []
     return data
+
+
+def _check(kind: str, value, path: str) -> list[Problem]:
+    if kind == "locations":
+        return _check_locations(value, path)
+    if kind == "spacequestions":
+        return _check_table(value, path, SPACE_QUESTION_KEYS)
+    return check_value(kind, value, path)
+
+
+def _check_table(table, path: str, keys: tuple[str, ...]) -> list[Problem]:
+    if not isinstance(table, dict):
+        return [Problem(path, "must be a table.")]
+    problems = []
+    for key, value in table.items():
+        if key not in keys:
+            problems.append(Problem(f"{path}.{key}", f"unknown key; known keys are {', '.join(keys)}."))
+        else:
+            problems += check_value(SCHEMA["questions"][key][0], value, f"{path}.{key}")
+    return problems
+
+
+def _check_locations(value, path: str) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [Problem(path, 'must hold tables such as [questions.locations."Montréal"].')]
+    problems, seen = [], {}
+    for name, table in value.items():
+        # Profiles hold the location as free text: it is matched folded, so two names may be one place.
+        folded = " ".join(fold(name).split())
+        if not folded:
+            problems.append(Problem(f"{path}.{name}", "a location needs a name."))
+        elif folded in seen:
+            problems.append(Problem(f"{path}.{name}", f"is the same location as '{seen[folded]}' (case and accents "
+                                                      "are ignored)."))
+        seen.setdefault(folded, name)
+        problems += _check_table(table, f"{path}.{name}", LOCATION_KEYS)
+    return problems
+
+
+def _check_promise(data: dict) -> list[Problem]:
+    # Asked just before ask_before, a question must not be due already.
+    questions = data["questions"]
+    promises = [("questions", "due_same_day", questions)]
+    for i, space in enumerate(data["spaces"]):
+        own = space.get("questions") or {}
+        if "due_same_day" in own or "ask_before" in own:
+            promises.append((f"spaces[{i}].questions", "due_same_day" if "due_same_day" in own else "ask_before",
+                             {**questions, **own}))
+    return [Problem(f"{base}.{key}", f"due_same_day ('{promise['due_same_day']}') must be later than ask_before "
+                                     f"('{promise['ask_before']}').")
+            for base, key, promise in promises if promise["due_same_day"] <= promise["ask_before"]]
 
 
 def validate(raw: dict) -> tuple[dict, list[Problem]]:
@@ -161,7 +230,7 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
                 problems.append(Problem(path, f"unknown key; known keys in [{section}] are {', '.join(SCHEMA[section])}."))
                 continue
             kind = SCHEMA[section][key][0]
-            found = check_value(kind, value, path)
+            found = _check(kind, value, path)
             problems += found
             if not found:
                 data[section][key] = normalise(kind, value)
@@ -173,6 +242,7 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
     site = data["site"]
     if site["default_language"] not in site["languages"]:
         problems.append(Problem("site.default_language", f"'{site['default_language']}' is not among site.languages."))
+    problems += _check_promise(data)
     return data, problems
 
 
@@ -190,7 +260,7 @@ def _validate_spaces(content) -> tuple[list[dict], list[Problem]]:
             if key not in SPACE_SCHEMA:
                 problems.append(Problem(f"{base}.{key}", f"unknown key; known keys are {', '.join(SPACE_SCHEMA)}."))
                 continue
-            found = check_value(SPACE_SCHEMA[key][0], value, f"{base}.{key}")
+            found = _check(SPACE_SCHEMA[key][0], value, f"{base}.{key}")
             problems += found
             if not found:
                 space[key] = normalise(SPACE_SCHEMA[key][0], value)
