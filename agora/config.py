@@ -1,4 +1,4 @@
-"""The admin config file: TOML loading, defaults and validation.
+"""The admin config file: TOML loading, the schema, defaults and validation of its structure.
 
 One schema describes every key, its type and default; `config.example.toml`
 documents the same keys and a test keeps the two in step.
@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import secrets
 import tomllib
-from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import urlparse
 
-from babel.dates import get_timezone
-from limits import parse_many
+from agora.config_values import Problem, check_value, normalise
+from agora.core.folding import fold
 
 # Tags and attributes a classic comment form offers, plus what Markdown output needs.
 DEFAULT_TAGS = [
@@ -35,23 +31,6 @@ DEFAULT_ATTRIBUTES = {
     "th": ["align"],
     "td": ["align"],
 }
-VISIBILITIES = ("open", "closed", "secret")
-MAIL_SECURITY = ("none", "starttls", "tls")
-LANGUAGES = ("en", "fr")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-REDIS_URL_RE = re.compile(r"^rediss?://[^/\s]+(/\d+)?$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the config file, with the key path it concerns."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class StartupError(Exception):
@@ -74,7 +53,7 @@ class ConfigError(StartupError):
         return "\n".join([head] + [f"  - {p}" for p in self.problems])
 
 
-# Key specs: (type, default). Types: str, int, bool, list[str] as "strlist", dict as "taglist".
+# Key specs: (kind, default); agora/config_values.py checks each kind of value.
 SCHEMA: dict[str, dict[str, tuple]] = {
     "site": {
         "name": ("str", "Agora"),
@@ -142,7 +121,23 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "sender": ("sender", "Agora <agora@example.com>"),
         "reply_to": ("optemail", ""),
     },
+    "questions": {
+        "time_zone": ("zone", "Europe/Paris"),
+        "working_days": ("weekdays", ["mon", "tue", "wed", "thu", "fri"]),
+        "holidays": ("dates", []),
+        "business_hours": ("hours", ["09:00", "18:00"]),
+        "ask_before": ("clock", "12:00"),
+        "due_same_day": ("clock", "17:00"),
+        "due_next_day": ("clock", "12:00"),
+        "experts_per_question": ("expertcount", 3),
+        "fallback": ("emails", []),
+        "locations": ("locations", {}),
+    },
 }
+# What a `[questions.locations."<place>"]` table and a space's `questions` table may set; the keys they
+# leave out come from [questions].
+LOCATION_KEYS = ("time_zone", "working_days", "holidays")
+SPACE_QUESTION_KEYS = LOCATION_KEYS + ("ask_before", "due_same_day", "due_next_day")
 # `[[spaces]]` is an array of tables: each entry has these keys.
 SPACE_SCHEMA: dict[str, tuple] = {
     "slug": ("slug", None),
@@ -151,6 +146,7 @@ SPACE_SCHEMA: dict[str, tuple] = {
     "visibility": ("visibility", "open"),
     "moderators": ("emails", []),
     "department": ("str", ""),
+    "questions": ("spacequestions", {}),
 }
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,84 +158,55 @@ def defaults() -> dict:
     return data
 
 
-def _check_value(kind: str, value, path: str) -> list[Problem]:
-    def bad(msg: str) -> list[Problem]:
-        return [Problem(path, msg)]
-
-    if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend",
-                "mailsecurity", "sender", "optemail"):
-        if not isinstance(value, str):
-            return bad(f"must be a string, not {_type_name(value)}.")
-        if kind == "slug" and not SLUG_RE.match(value):
-            return bad(f"'{value}' is not a valid slug (lowercase letters, digits and hyphens).")
-        if kind == "visibility" and value not in VISIBILITIES:
-            return bad(f"'{value}' is not a visibility; use one of {', '.join(VISIBILITIES)}.")
-        if kind == "language" and value not in LANGUAGES:
-            return bad(f"'{value}' is not a supported language; use one of {', '.join(LANGUAGES)}.")
-        if kind == "url":
-            parsed = urlparse(value)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                return bad(f"'{value}' is not a valid http(s) URL.")
-        if kind == "dburl" and value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
-            return bad(f"'{value}' is not a supported database URL (sqlite:/// or postgresql://).")
-        if kind == "jobsbackend" and value != "sqlite" and not REDIS_URL_RE.match(value):
-            return bad(f"'{value}' is not a job backend; use \"sqlite\" or \"redis://host:port/db\".")
-        if kind == "mailsecurity" and value not in MAIL_SECURITY:
-            return bad(f"'{value}' is not a mail security; use one of {', '.join(MAIL_SECURITY)}.")
-        if kind == "sender" and not EMAIL_RE.match(parseaddr(value)[1]):
-            return bad(f"'{value}' is not a sender such as \"Agora <agora@example.com>\".")
-        if kind == "optemail" and value and not EMAIL_RE.match(value):
-            return bad(f"'{value}' is not an email address.")
-        if kind == "timezone":
-            try:
-                get_timezone(value)
-            except LookupError:
-                return bad(f"'{value}' is not a known time zone such as 'Europe/Paris'.")
-        if kind == "ratelimit":
-            try:
-                parse_many(value)
-            except ValueError:
-                return bad(f"'{value}' is not a rate limit such as '10 per minute'.")
-        return []
-    if kind == "bool":
-        return [] if isinstance(value, bool) else bad(f"must be true or false, not {_type_name(value)}.")
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return bad(f"must be a whole number, not {_type_name(value)}.")
-        return [] if value > 0 else bad("must be greater than zero.")
-    if kind in ("strlist", "emails", "languages"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return bad("must be a list of strings.")
-        if kind == "emails":
-            return [Problem(f"{path}[{i}]", f"'{v}' is not an email address.")
-                    for i, v in enumerate(value) if not EMAIL_RE.match(v)]
-        if kind == "languages":
-            problems = [Problem(f"{path}[{i}]", f"'{v}' is not a supported language; use one of {', '.join(LANGUAGES)}.")
-                        for i, v in enumerate(value) if v not in LANGUAGES]
-            if not value:
-                problems.append(Problem(path, "must offer at least one language."))
-            return problems
-        return []
-    if kind == "attrmap":
-        if not isinstance(value, dict) or not all(
-            isinstance(v, list) and all(isinstance(a, str) for a in v) for v in value.values()
-        ):
-            return bad("must map tag names to lists of attribute names.")
-        return [Problem(f"{path}.{tag}", f"attribute '{a}' is never allowed (scripts and styles are refused).")
-                for tag, attrs in value.items() for a in attrs if a.lower().startswith("on") or a.lower() == "style"]
-    raise AssertionError(kind)
+def _check(kind: str, value, path: str) -> list[Problem]:
+    if kind == "locations":
+        return _check_locations(value, path)
+    if kind == "spacequestions":
+        return _check_table(value, path, SPACE_QUESTION_KEYS)
+    return check_value(kind, value, path)
 
 
-def _type_name(value) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+def _check_table(table, path: str, keys: tuple[str, ...]) -> list[Problem]:
+    if not isinstance(table, dict):
+        return [Problem(path, "must be a table.")]
+    problems = []
+    for key, value in table.items():
+        if key not in keys:
+            problems.append(Problem(f"{path}.{key}", f"unknown key; known keys are {', '.join(keys)}."))
+        else:
+            problems += check_value(SCHEMA["questions"][key][0], value, f"{path}.{key}")
+    return problems
 
 
-def _normalise(kind: str, value):
-    # Accounts store emails lowercased; the policy compares them as stored.
-    if kind == "emails":
-        return [v.strip().lower() for v in value]
-    return value
+def _check_locations(value, path: str) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [Problem(path, 'must hold tables such as [questions.locations."Montréal"].')]
+    problems, seen = [], {}
+    for name, table in value.items():
+        # Profiles hold the location as free text: it is matched folded, so two names may be one place.
+        folded = " ".join(fold(name).split())
+        if not folded:
+            problems.append(Problem(f"{path}.{name}", "a location needs a name."))
+        elif folded in seen:
+            problems.append(Problem(f"{path}.{name}", f"is the same location as '{seen[folded]}' (case and accents "
+                                                      "are ignored)."))
+        seen.setdefault(folded, name)
+        problems += _check_table(table, f"{path}.{name}", LOCATION_KEYS)
+    return problems
+
+
+def _check_promise(data: dict) -> list[Problem]:
+    # Asked just before ask_before, a question must not be due already.
+    questions = data["questions"]
+    promises = [("questions", "due_same_day", questions)]
+    for i, space in enumerate(data["spaces"]):
+        own = space.get("questions") or {}
+        if "due_same_day" in own or "ask_before" in own:
+            promises.append((f"spaces[{i}].questions", "due_same_day" if "due_same_day" in own else "ask_before",
+                             {**questions, **own}))
+    return [Problem(f"{base}.{key}", f"due_same_day ('{promise['due_same_day']}') must be later than ask_before "
+                                     f"('{promise['ask_before']}').")
+            for base, key, promise in promises if promise["due_same_day"] <= promise["ask_before"]]
 
 
 def validate(raw: dict) -> tuple[dict, list[Problem]]:
@@ -263,10 +230,10 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
                 problems.append(Problem(path, f"unknown key; known keys in [{section}] are {', '.join(SCHEMA[section])}."))
                 continue
             kind = SCHEMA[section][key][0]
-            found = _check_value(kind, value, path)
+            found = _check(kind, value, path)
             problems += found
             if not found:
-                data[section][key] = _normalise(kind, value)
+                data[section][key] = normalise(kind, value)
     mail = data["mail"]
     if mail["password"] and mail["password_env"]:
         problems.append(Problem("mail.password", "set either mail.password or mail.password_env, not both."))
@@ -275,6 +242,7 @@ def validate(raw: dict) -> tuple[dict, list[Problem]]:
     site = data["site"]
     if site["default_language"] not in site["languages"]:
         problems.append(Problem("site.default_language", f"'{site['default_language']}' is not among site.languages."))
+    problems += _check_promise(data)
     return data, problems
 
 
@@ -292,10 +260,10 @@ def _validate_spaces(content) -> tuple[list[dict], list[Problem]]:
             if key not in SPACE_SCHEMA:
                 problems.append(Problem(f"{base}.{key}", f"unknown key; known keys are {', '.join(SPACE_SCHEMA)}."))
                 continue
-            found = _check_value(SPACE_SCHEMA[key][0], value, f"{base}.{key}")
+            found = _check(SPACE_SCHEMA[key][0], value, f"{base}.{key}")
             problems += found
             if not found:
-                space[key] = _normalise(SPACE_SCHEMA[key][0], value)
+                space[key] = normalise(SPACE_SCHEMA[key][0], value)
         for key, (_kind, default) in SPACE_SCHEMA.items():
             if key not in entry:
                 if default is None:
