@@ -9,6 +9,7 @@ import copy
 import os
 import re
 import secrets
+import ssl
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -136,6 +137,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "host": ("str", "localhost"),
         "port": ("int", 25),
         "security": ("mailsecurity", "none"),
+        "ca_file": ("cafile", ""),
         "username": ("str", ""),
         "password": ("str", ""),
         "password_env": ("str", ""),
@@ -167,7 +169,7 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
         return [Problem(path, msg)]
 
     if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend",
-                "mailsecurity", "sender", "optemail"):
+                "mailsecurity", "sender", "optemail", "cafile"):
         if not isinstance(value, str):
             return bad(f"must be a string, not {_type_name(value)}.")
         if kind == "slug" and not SLUG_RE.match(value):
@@ -186,6 +188,8 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
             return bad(f"'{value}' is not a job backend; use \"sqlite\" or \"redis://host:port/db\".")
         if kind == "mailsecurity" and value not in MAIL_SECURITY:
             return bad(f"'{value}' is not a mail security; use one of {', '.join(MAIL_SECURITY)}.")
+        if kind == "cafile" and value:
+            return _check_ca_file(value, path)
         if kind == "sender" and not EMAIL_RE.match(parseaddr(value)[1]):
             return bad(f"'{value}' is not a sender such as \"Agora <agora@example.com>\".")
         if kind == "optemail" and value and not EMAIL_RE.match(value):
@@ -228,6 +232,19 @@ def _check_value(kind: str, value, path: str) -> list[Problem]:
         return [Problem(f"{path}.{tag}", f"attribute '{a}' is never allowed (scripts and styles are refused).")
                 for tag, attrs in value.items() for a in attrs if a.lower().startswith("on") or a.lower() == "style"]
     raise AssertionError(kind)
+
+
+def _check_ca_file(value: str, path: str) -> list[Problem]:
+    # Checked here rather than at the first email: a job worker would only log it, hours later.
+    if not Path(value).is_absolute():
+        return [Problem(path, f"'{value}' is not an absolute path; job workers may run from another folder.")]
+    try:
+        ssl.create_default_context(cafile=value)
+    except FileNotFoundError:
+        return [Problem(path, f"the file '{value}' does not exist.")]
+    except (OSError, ssl.SSLError) as exc:
+        return [Problem(path, f"'{value}' is not a readable file of PEM certificates ({exc}).")]
+    return []
 
 
 def _type_name(value) -> str:
