@@ -120,6 +120,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "password_env": ("str", ""),
         "sender": ("sender", "Agora <agora@example.com>"),
         "reply_to": ("optemail", ""),
+        "ca_file": ("cafile", ""),
     },
     "questions": {
         "time_zone": ("zone", "Europe/Paris"),

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+import ssl
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -41,7 +43,7 @@ def check_value(kind: str, value, path: str) -> list[Problem]:
         return [Problem(path, msg)]
 
     if kind in ("str", "slug", "visibility", "language", "url", "dburl", "ratelimit", "timezone", "jobsbackend",
-                "mailsecurity", "sender", "optemail"):
+                "mailsecurity", "sender", "optemail", "cafile"):
         if not isinstance(value, str):
             return bad(f"must be a string, not {type_name(value)}.")
         if kind == "slug" and not SLUG_RE.match(value):
@@ -60,6 +62,8 @@ def check_value(kind: str, value, path: str) -> list[Problem]:
             return bad(f"'{value}' is not a job backend; use \"sqlite\" or \"redis://host:port/db\".")
         if kind == "mailsecurity" and value not in MAIL_SECURITY:
             return bad(f"'{value}' is not a mail security; use one of {', '.join(MAIL_SECURITY)}.")
+        if kind == "cafile" and value:
+            return _check_ca_file(value, path)
         if kind == "sender" and not EMAIL_RE.match(parseaddr(value)[1]):
             return bad(f"'{value}' is not a sender such as \"Agora <agora@example.com>\".")
         if kind == "optemail" and value and not EMAIL_RE.match(value):
@@ -173,3 +177,16 @@ def normalise(kind: str, value):
     if kind == "emails":
         return [v.strip().lower() for v in value]
     return value
+
+
+def _check_ca_file(value: str, path: str) -> list[Problem]:
+    # Checked here rather than at the first email: a job worker would only log it, hours later.
+    if not Path(value).is_absolute():
+        return [Problem(path, f"'{value}' is not an absolute path; job workers may run from another folder.")]
+    try:
+        ssl.create_default_context(cafile=value)
+    except FileNotFoundError:
+        return [Problem(path, f"the file '{value}' does not exist.")]
+    except (OSError, ssl.SSLError) as exc:
+        return [Problem(path, f"'{value}' is not a readable file of PEM certificates ({exc}).")]
+    return []

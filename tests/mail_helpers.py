@@ -17,7 +17,7 @@ def smtp_server():
 
 @pytest.fixture
 def smtp(smtp_server):
-    smtp_server.messages.clear()
+    smtp_server.clear()
     return smtp_server
 
 

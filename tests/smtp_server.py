@@ -1,6 +1,8 @@
 """A real SMTP server for the mail tests (aiosmtpd on 127.0.0.1): it keeps what it receives, and refuses on cue.
 
 Recipients starting with "bounce" are refused for good (550), those starting with "busy" for now (451).
+Keyword options go to aiosmtpd's Controller: `tls_context` and `require_starttls` for STARTTLS, `ssl_context`
+for TLS from the first byte, `authenticator` and `auth_required` for a login.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class Recorder:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.sessions: list[dict] = []  # per message: whether it came over TLS, and the login it came with
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("bounce"):
@@ -30,6 +33,9 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        # The transport, not session.ssl: aiosmtpd sets that one after STARTTLS only, not on a TLS port.
+        tls = server.transport.get_extra_info("ssl_object") is not None
+        self.sessions.append({"tls": tls, "login": session.login_data.decode() if session.authenticated else None})
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 2.0.0 Ok: queued as TEST1"
 
@@ -37,14 +43,22 @@ class Recorder:
 class SmtpServer:
     """Started and stopped by the `smtp` fixture."""
 
-    def __init__(self):
+    def __init__(self, **options):
         self.recorder = Recorder()
         self.port = _free_port()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **options)
 
     @property
     def messages(self) -> list[EmailMessage]:
         return self.recorder.messages
+
+    @property
+    def sessions(self) -> list[dict]:
+        return self.recorder.sessions
+
+    def clear(self):
+        for received in (self.recorder.messages, self.recorder.envelopes, self.recorder.sessions):
+            received.clear()
 
     def start(self):
         self.controller.start()
