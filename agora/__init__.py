@@ -66,13 +66,14 @@ def create_app(config: dict | None = None) -> Flask:
         moderation,
         notifications,
         profiles,
+        questions,
         search,
         site,
         spaces,
         walls,
     )
     for feature in (site, jobs, media, audit, accounts, profiles, hashtags, spaces, walls, follows, feed,
-                    notifications, mail, moderation, search, admin, demo, apidocs):
+                    notifications, mail, moderation, questions, search, admin, demo, apidocs):
         feature.register(app)
 
     if app.config.get("AGORA_APPLY_CONFIG_ON_START", True):

@@ -30,6 +30,8 @@ HOOKS: dict[str, str] = {
                              "returns None.",
     "notifications.visible": "Fired by notifications when listing; handler(user, pairs of (target_type, "
                              "target_id)) returns the set of pairs the user may still see.",
+    "posts.kinds": "Fired by walls.kinds once per app; handler() returns the walls.kinds.PostKind list of the post "
+                   "kinds the feature owns (label, card partial, one-query row loader, comment partial).",
     "profile.activity": "Fired by the profile page; handler(viewer, person) returns (title, Markup) sections.",
     "profile.changed": "Fired by profiles inside the transaction that changed a person; handler(person) keeps "
                        "what depends on them in step (e.g. department spaces), returns None.",

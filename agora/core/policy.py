@@ -251,6 +251,17 @@ def _post_edit(user, post) -> bool:
     return _post_author(user, post) and post.hidden_at is None
 
 
+def _question_accept(user, post) -> bool:
+    # Accepting answers: the asker, and whoever moderates the post (the space's moderators, HR, admins).
+    return _post_view(user, post) and (post.author_id == user.id or _post_moderate(user, post))
+
+
+def _question_pass(user, question) -> bool:
+    # Only someone the question is routed to (and not yet passed) can say "not for me".
+    return is_signed_in(user) and question is not None and _post_view(user, question.post) \
+        and question.is_routed_to(user.id)
+
+
 def _post_moderate(user, post) -> bool:
     # Space posts: that space's moderators, HR assigned to it, admins. Person walls: HR and admins.
     if not _post_view(user, post):
@@ -370,6 +381,7 @@ RULES: dict[str, Callable] = {
     "space.invite": _space_invite,                  # moderators; members too, except in secret spaces
     "space.moderate": _space_moderate,              # approve, remove, suspend, edit; HR and admins too
     "space.create": _space_create,                  # admins; everyone when [space_creation] enabled
+    "space.name_experts": _space_moderate,          # name the experts questions in the space reach
     # walls
     "post.view": _post_view,
     "post.view_hidden": _post_view_hidden,          # the author and moderators see hidden content
@@ -381,6 +393,8 @@ RULES: dict[str, Callable] = {
     "post.share": _post_view,
     "post.report": _post_report,                    # readers other than the author
     "post.moderate": _post_moderate,                # hide, restore, lock, pin, move, warn, suspend
+    "question.accept": _question_accept,            # target: the question's post; accept or withdraw answers
+    "question.pass": _question_pass,                # target: a question; the experts it is routed to
     "comment.create": _comment_create,              # target: the post
     "comment.view": _comment_view,
     **{f"comment.{action}": _comment_rule(action) for action in COMMENT_ACTIONS},

@@ -1,6 +1,6 @@
 """What every template may use: the policy, dates in the reader's language, the site name, URLs."""
 import re
-from datetime import UTC
+from datetime import UTC, date
 from functools import lru_cache
 
 from babel import Locale, dates
@@ -146,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.globals["today"] = date.today  # e.g. "away until" a day that has not passed
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["ago"] = lambda value: (
         format_timedelta(value - utcnow(), add_direction=True, granularity="minute") if value else ""

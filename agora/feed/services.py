@@ -16,6 +16,7 @@ from agora.extensions import db
 from agora.follows.models import Follow
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_form, readable_space_sql
+from agora.walls.kinds import load_extras
 from agora.walls.models import Post, post_hashtags
 from agora.walls.queries import MAX_PAGE_SIZE, PAGE_SIZE, PostList, attach_walls, page_of, post_options, readable
 from agora.walls.reactions import summarise
@@ -214,6 +215,7 @@ def home_feed(user, cursor: str | None = None, limit: int = PAGE_SIZE, since: st
             more = summarise(user, post_ids=[p.id for p in pinned])
             posts.reactions.counts.update(more.counts)
             posts.reactions.mine.update(more.mine)
+            posts.reactions.extras.update(load_extras(user, pinned))
     feed = Feed(posts, pinned, since=marker(posts.posts[0]) if posts.posts else None)
     if since:
         feed.new_count = count_newer(user, since)

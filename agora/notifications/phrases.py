@@ -50,6 +50,10 @@ def describe(notification) -> str:
         "report_outcome": _("A report you made was handled"),
         "appeal_assigned": _("%(name)s appealed a moderation decision; you are asked to decide", name=name),
         "appeal_outcome": _("Your appeal was decided; see the outcome and its reason"),
+        "question_routed": _("%(name)s asks a question you may know the answer to", name=name),
+        "question_reminder": _("A question sent to you is close to its promised time"),
+        "question_missed": _("Your question missed its promised time: more colleagues are asked now"),
+        "answer_accepted": _("%(name)s accepted your answer", name=name),
     }
     if kind in phrases:
         return phrases[kind]

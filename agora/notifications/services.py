@@ -36,6 +36,11 @@ KINDS: dict[str, object] = {
     "report_outcome": _l("A report I made is handled"),
     "appeal_assigned": _l("An appeal is given to me to decide"),
     "appeal_outcome": _l("An appeal I made is decided"),
+    # questions
+    "question_routed": _l("A question is sent to me as someone who knows"),
+    "question_reminder": _l("A question sent to me is close to its promised time"),
+    "question_missed": _l("My question missed its promised time"),
+    "answer_accepted": _l("My answer to a question is accepted"),
 }
 
 # The kinds that may be emailed, with each one's mode for people who chose none; the others stay in the app.
@@ -46,6 +51,10 @@ EMAIL_DEFAULTS: dict[str, str] = {
     "reply": "digest",
     "wall_post": "digest",
     "appeal_outcome": "digest",
+    "question_routed": "immediately",
+    "question_reminder": "immediately",
+    "question_missed": "immediately",
+    "answer_accepted": "digest",
 }
 EMAIL_MODES = ("immediately", "digest", "never")
 DIGEST_FREQUENCIES = ("daily", "weekly", "never")

@@ -1,7 +1,7 @@
 """Profiles: what a person does, where, for whom, and what they know."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,6 +58,8 @@ class Profile(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     languages: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, as typed
     ask_me_about: Mapped[str] = mapped_column(String(300), default="")
+    # Set by the person: questions are not routed to them until this day has passed; shown on their card.
+    away_until: Mapped[date | None]
     bio_source: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))

@@ -7,6 +7,8 @@ def register(app):
     from agora.walls import api, cli, hooks, models, views  # noqa: F401 - models join the metadata
 
     app.register_blueprint(views.bp)
+    from agora.walls.kinds import registered
+    app.jinja_env.globals["post_kind"] = lambda name: registered().get(name)  # its label and partials
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.content_cli)
     add_hook(app, "media.guard", hooks.media_guard)

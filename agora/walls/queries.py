@@ -17,6 +17,7 @@ from agora.follows.services import is_following
 from agora.hashtags.models import Hashtag
 from agora.spaces.models import Space
 from agora.spaces.services import readable_space_ids
+from agora.walls.kinds import load_extras
 from agora.walls.models import Comment, Post, post_hashtags
 from agora.walls.reactions import Summary, comment_reactors, reactors, summarise
 
@@ -80,7 +81,9 @@ def page_of(user, stmt: Select, cursor: str | None, limit: int = PAGE_SIZE,
     attach_walls(page.items)
     # The policy has the last word on every post shown, even though the query already filtered.
     posts = [p for p in page.items if can(user, "post.view", p)]
-    return PostList(posts, page.next_cursor, summarise(user, post_ids=[p.id for p in posts]))
+    summary = summarise(user, post_ids=[p.id for p in posts])
+    summary.extras = load_extras(user, posts)
+    return PostList(posts, page.next_cursor, summary)
 
 
 def person_wall(user, person, cursor: str | None = None, limit: int = PAGE_SIZE) -> PostList:
@@ -155,6 +158,7 @@ def thread(user, post: Post) -> Thread:
     for c in comments:
         set_committed_value(c, "post", post)  # known already: spares a lazy load per comment in policy checks
     summary = summarise(user, post_ids=[post.id], comment_ids=[c.id for c in comments])
+    summary.extras = load_extras(user, [post])
     return Thread(post, top, replies, summary, reactors(post.id),
                   comment_reactors(c.id for c in comments if c.deleted_at is None),
                   comment_rights(user, post, comments))

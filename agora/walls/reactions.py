@@ -72,6 +72,11 @@ class Summary:
     def __init__(self):
         self.counts: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
         self.mine: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self.extras: dict[int, object] = {}  # post id -> its kind's row (walls.kinds), set by the page's query
+
+    def extra(self, post_id: int):
+        """The row the post's kind attaches (a question, a poll...), or None."""
+        return self.extras.get(post_id)
 
     def for_post(self, post_id: int) -> tuple[dict[str, int], set[str]]:
         return self.counts.get(("post", post_id), {}), self.mine.get(("post", post_id), set())

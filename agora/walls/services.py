@@ -17,10 +17,11 @@ from agora.core.transactions import transaction, transactional
 from agora.extensions import db
 from agora.hashtags.services import tag_rows
 from agora.notifications.services import notify
+from agora.walls import kinds
 from agora.walls.models import EditHistory, Mention, Post, post_attachments, post_hashtags
 from agora.walls.rendering import Rendered, max_length, render
 
-# Kinds people may choose today; the others arrive with their own features.
+# The kind anyone writes with the plain form; the others come from their features (walls.kinds), with their row.
 WRITABLE_KINDS = ("status",)
 MAX_ATTACHMENTS = 5
 
@@ -128,10 +129,13 @@ def _attach(author, post: Post, uploads: list[Upload]) -> None:
 
 
 def create_post(author, *, person=None, space=None, body: str | None = "", kind: str = "status",
-                uploads: list[Upload] | None = None, shared_post: Post | None = None) -> Post:
-    """Publish a post on `person`'s wall or on `space`'s wall; notifies the wall owner and mentioned people."""
+                uploads: list[Upload] | None = None, shared_post: Post | None = None, attach=None) -> Post:
+    """Publish a post on `person`'s wall or on `space`'s wall; notifies the wall owner and mentioned people.
+
+    A kind's feature passes `attach(post)`, called in the same transaction once the post has its id, to add its row.
+    """
     wall = _wall(author, person, space)
-    if kind not in WRITABLE_KINDS:
+    if kind not in WRITABLE_KINDS and not (attach is not None and kind in kinds.registered()):
         raise ValidationError(_("Unknown kind of post."), {"kind": [_("Unknown kind of post.")]})
     uploads = uploads or []
     body = check_body(body, required=not uploads and shared_post is None)
@@ -142,6 +146,8 @@ def create_post(author, *, person=None, space=None, body: str | None = "", kind:
         db.session.add(post)
         db.session.flush()
         _attach(author, post, uploads)
+        if attach is not None:
+            attach(post)
         mentioned = _link_post(post, rendered)
         if shared_post is not None:
             shared_post.share_count = Post.share_count + 1

@@ -1,0 +1,41 @@
+"""The question as a post kind: its label, what its card and its answers show, loaded once per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from agora.core.time import utcnow
+from agora.extensions import db
+from agora.walls.kinds import PostKind
+
+
+@dataclass
+class Card:
+    """What a question's card shows: its row, the accepted answers, and the reader's rights on it."""
+
+    question: object
+    accepted: set
+    may_accept: bool
+    now: object
+
+
+def post_kinds() -> list[PostKind]:
+    """The "posts.kinds" hook: questions."""
+    return [PostKind("question", _l("Question"), "questions/_card.html", load,
+                     comment_partial="questions/_answer.html")]
+
+
+def load(user, posts) -> dict[int, Card]:
+    """The questions of these posts, with their accepted answers (two queries)."""
+    from agora.core.policy import can
+    from agora.questions.models import Question
+    from agora.questions.services import accepted_ids
+
+    ids = [p.id for p in posts]
+    rows = {q.post_id: q for q in db.session.scalars(select(Question).where(Question.post_id.in_(ids)))}
+    accepted = accepted_ids(rows) if rows else {}
+    by_id = {p.id: p for p in posts}
+    now = utcnow()
+    return {i: Card(q, accepted.get(i, set()), can(user, "question.accept", by_id[i]), now) for i, q in rows.items()}
