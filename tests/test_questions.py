@@ -235,3 +235,64 @@ def test_the_api_asks_lists_reads_passes_accepts_and_sets_availability(app, peop
     away = client.put("/api/v1/me/availability", json={"away_until": "2999-01-01"}, headers=bob)
     assert away.json == {"away_until": "2999-01-01"}
     assert client.put("/api/v1/me/availability", json={"away_until": "soon"}, headers=bob).status_code == 400
+
+
+def test_moderators_name_experts_whom_the_spaces_questions_reach_first(app, client, login, people):
+    from agora.spaces.models import Membership
+    from agora.spaces.services import create_space
+
+    team = create_space("payroll-team", "Payroll team", visibility="closed")
+    db.session.add_all([Membership(space_id=team.id, user_id=people["ana"].id, role="member"),
+                        Membership(space_id=team.id, user_id=people["eve"].id, role="member"),
+                        Membership(space_id=team.id, user_id=people["dana"].id, role="moderator")])
+    db.session.commit()
+    member = app.test_client()
+    member.environ_base["wsgi.url_scheme"] = "https"
+    login(people["eve"], c=member)
+    assert member.get("/spaces/payroll-team/experts").status_code == 403  # members do not name experts
+    login(people["dana"])
+    assert client.post("/spaces/payroll-team/experts", data={"person": "bob@example.com"}).status_code == 400  # no reader
+    assert client.post("/spaces/payroll-team/experts", data={"person": "eve@example.com"}).status_code == 302
+    assert "Eve Ng" in client.get("/spaces/payroll-team/experts").get_data(as_text=True)
+    question = _ask(people["ana"], title="Who signs the team's expenses?", space=team, topics=("Expenses",))
+    assert _routed(question) == {"eve@example.com"}  # nobody declares the topic: the space's expert
+    page = client.get("/questions?space=payroll-team&state=unanswered").get_data(as_text=True)
+    assert "Who signs the team" in page
+    assert client.get("/questions?space=no-such-space").status_code == 404
+    client.post("/spaces/payroll-team/experts", data={"remove": people["eve"].handle})
+    assert "Eve Ng" not in client.get("/spaces/payroll-team/experts").get_data(as_text=True)
+
+
+def test_the_list_filters_by_topic_and_department_and_keeps_them_across_tabs(client, login, people):
+    _ask(people["ana"], title="Payslip box 3?", now=datetime.utcnow())
+    _ask(people["eve"], title="Payslip box 4?", now=datetime.utcnow())
+    login(people["bob"])
+    page = client.get("/questions?topic=payroll&department=sales").get_data(as_text=True)
+    assert "Payslip box 3?" in page and "Payslip box 4?" in page  # both asked from Sales
+    assert client.get("/questions?topic=knitting").status_code == 404
+    assert "topic=Payroll" in page  # the tabs keep the filters
+
+
+def test_a_hashtag_naming_a_declared_skill_is_a_topic_too(people):
+    from agora.questions.services import ask
+
+    question = ask(people["eve"], title="Where is box 3?", body="It is about #payroll", topics=[], now=PARIS_TUESDAY_10)
+    db.session.commit()
+    assert [t.name for t in question.topics] == ["Payroll"]
+    routed = _routed(question)
+    assert len(routed) == 3 and routed <= {"ana@example.com", "bob@example.com", "carl@example.com", "dana@example.com"}
+
+
+def test_the_question_page_shows_its_timeline_and_the_accept_button_to_the_asker_only(app, client, login, people):
+    from agora.walls.comments import add_comment
+
+    question = _ask(people["ana"])
+    add_comment(people["bob"], question.post, "Box 3.")
+    login(people["ana"])
+    page = client.get(f"/posts/{question.post_id}").get_data(as_text=True)
+    assert "What happened to this question" in page and "sent to Bob Martin" in page and "first answer, by" in page
+    assert "Accept this answer" in page
+    other = app.test_client()
+    other.environ_base["wsgi.url_scheme"] = "https"
+    login(people["eve"], c=other)
+    assert "Accept this answer" not in other.get(f"/posts/{question.post_id}").get_data(as_text=True)

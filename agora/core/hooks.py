@@ -39,6 +39,8 @@ HOOKS: dict[str, str] = {
                           "colleague reads.",
     "search.sources": "Fired by search's registry, once per app; handler() returns the search.sources.Source "
                       "list of the documents the feature owns.",
+    "space.nav": "Fired by the space navigation; handler(user, space) returns (key, label, url) links the feature "
+                 "adds to the space's tabs (e.g. its questions), or none.",
     "space.roles": "Fired by core.policy once per request and user; handler(user, hr_slugs) returns "
                    "{'member'|'moderator'|'suspended': set of space ids}.",
 }

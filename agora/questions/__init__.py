@@ -12,3 +12,4 @@ def register(app):
     add_hook(app, "content.created", services.on_content_created)
     add_hook(app, "jobs.tasks", jobs.declare_tasks)
     add_hook(app, "jobs.periodic", jobs.declare_schedules)
+    add_hook(app, "space.nav", views.space_nav)

@@ -25,3 +25,9 @@ class AwayForm(FlaskForm):
     """Away until a day: questions are not routed to you meanwhile."""
 
     away_until = DateField(_l("Away until (empty: available)"), validators=[Optional()])
+
+
+class ExpertForm(FlaskForm):
+    """Name a member an expert of the space."""
+
+    person = StringField(_l("Handle or email of the colleague"))

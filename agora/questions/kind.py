@@ -20,11 +20,17 @@ class Card:
     may_accept: bool
     now: object
 
+    def timeline(self) -> list:
+        """The question's steps, oldest first: one query, asked only by the question's own page."""
+        from agora.questions.services import timeline
+
+        return timeline(self.question)
+
 
 def post_kinds() -> list[PostKind]:
     """The "posts.kinds" hook: questions."""
     return [PostKind("question", _l("Question"), "questions/_card.html", load,
-                     comment_partial="questions/_answer.html")]
+                     comment_partial="questions/_answer.html", detail_partial="questions/_timeline.html")]
 
 
 def load(user, posts) -> dict[int, Card]:

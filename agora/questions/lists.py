@@ -1,6 +1,8 @@
 """The questions lists: open (with time left), overdue, answered, resolved; for me; by space, topic, department."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from agora.core.errors import ValidationError
@@ -11,6 +13,56 @@ from agora.walls.models import Post
 from agora.walls.queries import PAGE_SIZE, PostList, page_of, readable
 
 FILTERS = ("open", "overdue", "answered", "resolved", "unanswered")
+
+
+@dataclass
+class Chosen:
+    """The filters a reader picked: the space, topic and department, and their ids for the query."""
+
+    space: object = None
+    topic: object = None
+    department: object = None
+
+    @property
+    def ids(self) -> dict:
+        return {"space_id": self.space.id if self.space else None, "topic_id": self.topic.id if self.topic else None,
+                "department_id": self.department.id if self.department else None}
+
+    @property
+    def args(self) -> dict:
+        """The filters as query arguments, for the tabs and the next page."""
+        return {k: v for k, v in (("space", self.space and self.space.slug), ("topic", self.topic and self.topic.name),
+                                  ("department", self.department and self.department.slug)) if v}
+
+
+def chosen_filters(user, space: str | None, topic: str | None, department: str | None) -> Chosen | None:
+    """The filters named in a request, or None when one names nothing the reader may see."""
+    from agora.core.errors import NotFound
+    from agora.core.folding import slugify
+    from agora.profiles.models import Department, Skill
+    from agora.spaces.services import get_space
+
+    chosen = Chosen()
+    try:
+        chosen.space = get_space(user, space) if space else None
+    except NotFound:
+        return None
+    if topic:
+        chosen.topic = db.session.scalar(select(Skill).where(Skill.slug == slugify(topic)))
+        if chosen.topic is None:
+            return None
+    if department:
+        chosen.department = db.session.scalar(select(Department).where(Department.slug == department))
+        if chosen.department is None:
+            return None
+    return chosen
+
+
+def departments() -> list:
+    """Every department, for the filter."""
+    from agora.profiles.models import Department
+
+    return list(db.session.scalars(select(Department).order_by(Department.name)))
 
 
 def questions(user, *, state: str | None = None, for_me: bool = False, space_id: int | None = None,

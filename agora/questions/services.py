@@ -65,6 +65,17 @@ def _topics(names) -> list:
     return get_skills(names)
 
 
+def _hashtag_topics(body: str, taken: set[int]) -> list:
+    """The skills named by the question's hashtags (#payroll is the skill Payroll): topics too, never created."""
+    from agora.profiles.models import Skill
+    from agora.walls.rendering import render
+
+    slugs = list(render(body).hashtags)
+    if not slugs:
+        return []
+    return [s for s in db.session.scalars(select(Skill).where(Skill.slug.in_(slugs))) if s.id not in taken]
+
+
 def _route(question: Question, post, people: list[Candidate], round_: int, actor_id=None) -> list[int]:
     now = utcnow()
     routed = []
@@ -98,6 +109,7 @@ def ask(asker, *, title: str | None, body: str | None, space=None, topics=None, 
         message = _("At most %(num)d characters.", num=TITLE_LENGTH)
         raise ValidationError(message, {"title": [message]})
     skills = _topics(topics)
+    skills += _hashtag_topics(body or "", {s.id for s in skills})
     now = now or utcnow()
     cal = calendar_of(asker, space)
     due = calendar.due_at(cal, now)
@@ -283,3 +295,41 @@ def set_away(user, until: date | None) -> date | None:
         db.session.add(profile)
     profile.away_until = until
     return until
+
+
+def space_experts(space) -> list:
+    """The people named experts of `space`, by name."""
+    from agora.accounts.models import User
+    from agora.questions.models import SpaceExpert
+
+    return list(db.session.scalars(select(User).join(SpaceExpert, SpaceExpert.user_id == User.id)
+                                   .where(SpaceExpert.space_id == space.id).order_by(User.sort_name, User.id)))
+
+
+@transactional
+def name_expert(actor, space, who: str | None):
+    """Name someone who may read the space an expert of it (its moderators, HR, admins)."""
+    from agora.profiles.services import find_person
+    from agora.questions.models import SpaceExpert
+
+    require(actor, "space.name_experts", space)
+    person = find_person((who or "").strip()) if (who or "").strip() else None
+    if person is None or not person.active or not can(person, "space.view", space):
+        message = _("Nobody who reads this space has this handle or email.")
+        raise ValidationError(message, {"person": [message]})
+    if db.session.get(SpaceExpert, (space.id, person.id)) is None:
+        db.session.add(SpaceExpert(space_id=space.id, user_id=person.id, named_by=actor.id))
+    return person
+
+
+@transactional
+def unname_expert(actor, space, handle: str) -> None:
+    """No longer route the space's questions to this person as its expert."""
+    from agora.profiles.services import find_person
+    from agora.questions.models import SpaceExpert
+
+    require(actor, "space.name_experts", space)
+    person = find_person(handle)
+    found = db.session.get(SpaceExpert, (space.id, person.id)) if person is not None else None
+    if found is not None:
+        db.session.delete(found)

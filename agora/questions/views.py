@@ -11,7 +11,7 @@ from agora.core.forms import ButtonForm, place_errors
 from agora.core.policy import can
 from agora.core.redirects import next_path
 from agora.questions import lists, services
-from agora.questions.forms import AskForm, AwayForm, PassForm
+from agora.questions.forms import AskForm, AwayForm, ExpertForm, PassForm
 
 bp = Blueprint("questions", __name__)
 
@@ -26,11 +26,18 @@ def _space_choices(form: AskForm) -> None:
 @bp.get("/questions")
 @login_required
 def index():
+    from agora.core.errors import NotFound
+
     state = request.args.get("state") or "unanswered"
     if state not in lists.FILTERS:
         state = "unanswered"
-    page = lists.questions(current_user, state=state, cursor=request.args.get("cursor") or None)
-    return render_template("questions/index.html", posts=page, state=state, filters=lists.FILTERS)
+    chosen = lists.chosen_filters(current_user, request.args.get("space"), request.args.get("topic"),
+                                  request.args.get("department"))
+    if chosen is None:
+        raise NotFound()
+    page = lists.questions(current_user, state=state, cursor=request.args.get("cursor") or None, **chosen.ids)
+    return render_template("questions/index.html", posts=page, state=state, chosen=chosen,
+                           departments=lists.departments())
 
 
 @bp.get("/questions/for-you")
@@ -128,3 +135,35 @@ def away():
     else:
         flash(_("That is not a date."), "error")
     return redirect(url_for("questions.for_you"))
+
+
+def space_nav(user, space):
+    """The "space.nav" hook: the space's questions, and its experts for those who name them."""
+    links = [("questions", _("Questions"), url_for("questions.index", space=space.slug))]
+    if can(user, "space.name_experts", space):
+        links.append(("experts", _("Experts"), url_for("questions.experts", slug=space.slug)))
+    return links
+
+
+@bp.route("/spaces/<slug>/experts", methods=["GET", "POST"])
+@login_required
+def experts(slug):
+    from agora.core.policy import require
+    from agora.spaces.services import get_space
+
+    space = get_space(current_user, slug)
+    require(current_user, "space.name_experts", space)
+    form = ExpertForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if request.form.get("remove"):
+                services.unname_expert(current_user, space, request.form["remove"])
+                flash(_("No longer an expert of this space."), "success")
+            else:
+                services.name_expert(current_user, space, form.person.data)
+                flash(_("Named an expert: this space's questions reach them."), "success")
+            return redirect(url_for("questions.experts", slug=space.slug))
+        except ValidationError as error:
+            place_errors(form, error, fallback="person")
+    return render_template("questions/experts.html", space=space, form=form,
+                           experts=services.space_experts(space)), 400 if form.errors else 200

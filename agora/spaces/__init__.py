@@ -8,6 +8,13 @@ def register(app):
     from agora.spaces import api, demo, hooks, models, services, views  # noqa: F401 - models join the metadata
 
     app.register_blueprint(views.bp)
+
+    def space_links(space):
+        from flask_login import current_user
+
+        from agora.core.hooks import hooks
+        return [link for handler in hooks("space.nav") for link in handler(current_user, space) or ()]
+    app.jinja_env.globals["space_links"] = space_links  # tabs other features add to a space's navigation
     app.register_blueprint(api.bp)
     add_hook(app, "space.roles", services.space_roles)
     # The policy's per-request SpaceAccess is computed from these: writing one drops it.

@@ -23,6 +23,7 @@ class PostKind:
     partial: str
     load: Callable  # (user, posts) -> {post id: the kind's row}, in one query
     comment_partial: str = ""
+    detail_partial: str = ""  # below the card on the post's own page (e.g. a question's timeline)
 
 
 def registered() -> dict[str, PostKind]:
