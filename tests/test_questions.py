@@ -296,3 +296,14 @@ def test_the_question_page_shows_its_timeline_and_the_accept_button_to_the_asker
     other.environ_base["wsgi.url_scheme"] = "https"
     login(people["eve"], c=other)
     assert "Accept this answer" not in other.get(f"/posts/{question.post_id}").get_data(as_text=True)
+
+
+def test_a_deleted_question_is_not_escalated_nor_counted_as_missed(people):
+    from agora.questions.jobs import escalate
+    from agora.walls.services import delete_post
+
+    question = _ask(people["ana"])
+    delete_post(people["ana"], question.post)
+    assert escalate(question.due_at) == {"reminded": 0, "escalated": 0}
+    db.session.refresh(question)
+    assert question.promise_kept is None

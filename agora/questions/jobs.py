@@ -80,10 +80,10 @@ def _escalate(question_id: int, now: datetime) -> int:
         if question is None or question.state != "open" or question.escalated_at is not None:
             return 0
         question.escalated_at = now
-        question.promise_kept = False  # a question never answered counts as missed, never as absent
         post = question.post
-        if post.deleted_at is not None:
+        if post.deleted_at is not None:  # withdrawn by its asker: nothing to escalate, nothing promised
             return 0
+        question.promise_kept = False  # a question never answered counts as missed, never as absent
         asker = db.session.get(User, question.asker_id)
         cal = services.calendar_of(asker, post.space)
         taken = services.routed_ids(question)

@@ -127,14 +127,12 @@ def ask(asker, *, title: str | None, body: str | None, space=None, topics=None, 
         _event(question, "asked", actor_id=asker.id, at=now)
         chosen = experts(question, post, skills, set(), settings()["experts_per_question"], _today(cal)) \
             or fallback(question, post, set())
-        holder["routed"] = _route(question, post, chosen, 1)
+        _route(question, post, chosen, 1)
         holder["question"] = question
 
     create_post(asker, space=space, person=None if space is not None else asker, body=body or title,
                 kind="question", attach=attach)
-    question = holder["question"]
-    question.routed_now = holder["routed"]
-    return question
+    return holder["question"]
 
 
 def get_question(user, question_id) -> Question:
