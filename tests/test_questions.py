@@ -197,6 +197,8 @@ def test_asking_from_the_page_shows_similar_answered_questions_first(client, log
     old = _ask(people["eve"], title="Reading the payslip boxes")
     add_comment(people["bob"], old.post, "Box 3 is net pay.")
     login(people["ana"])
+    form = client.get("/questions/ask").get_data(as_text=True)
+    assert 'list="topic-skills"' in form and '<option value="Payroll">' in form  # declared skills are suggested
     page = client.post("/questions/ask", data={"title": "Payslip boxes meaning", "body": "Which box?", "space": "",
                                                "topics": "Payroll", "step": "check"})
     assert "Reading the payslip boxes" in page.get_data(as_text=True)

@@ -11,7 +11,7 @@ class AskForm(FlaskForm):
     title = StringField(_l("Your question, in one line"))
     body = TextAreaField(_l("Details"))
     space = SelectField(_l("Where"), choices=[])
-    topics = StringField(_l("Topics (up to 5 skills, separated by commas)"))
+    topics = StringField(_l("Topics (up to 5 skills, separated by commas)"), render_kw={"list": "topic-skills"})
 
 
 class PassForm(FlaskForm):

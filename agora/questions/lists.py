@@ -110,3 +110,14 @@ def similar(user, text: str, limit: int = 5) -> list[Question]:
                or_(*[func.lower(Question.title).contains(w, autoescape=True) for w in words]))
         .order_by(Question.asked_at.desc()).limit(limit * 3))
     return [q for q in found if can(user, "post.view", q.post)][:limit]
+
+
+def common_skills(limit: int = 200) -> list[str]:
+    """The skills most people declare, for the topics' suggestions (a <datalist>: no script needed)."""
+    from sqlalchemy import func
+
+    from agora.profiles.models import Skill, profile_skills
+
+    return list(db.session.scalars(
+        select(Skill.name).join(profile_skills, profile_skills.c.skill_id == Skill.id)
+        .group_by(Skill.id, Skill.name).order_by(func.count().desc(), Skill.name).limit(limit)))

@@ -60,7 +60,8 @@ def ask():
     if request.method == "POST" and form.validate_on_submit():
         if request.form.get("step") != "ask":
             similar = lists.similar(current_user, f"{form.title.data or ''} {form.body.data or ''}")
-            return render_template("questions/ask.html", form=form, similar=similar, checked=True)
+            return render_template("questions/ask.html", form=form, similar=similar, checked=True,
+                                   skills=lists.common_skills())
         try:
             space = get_space(current_user, form.space.data) if form.space.data else None
             question = services.ask(current_user, title=form.title.data, body=form.body.data, space=space,
@@ -71,7 +72,8 @@ def ask():
             flash(_("Your question is asked: it is due by %(due)s.", due=_due_text(question)), "success")
             return redirect(url_for("walls.show_post", post_id=question.post_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("questions/ask.html", form=form, similar=similar, checked=False), status
+    return render_template("questions/ask.html", form=form, similar=similar, checked=False,
+                           skills=lists.common_skills()), status
 
 
 def _due_text(question) -> str:
