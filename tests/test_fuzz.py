@@ -34,11 +34,13 @@ ID_PARAMETERS = ("post_id", "comment_id", "target_id", "action_id", "appeal_id",
 BUSINESS_RULES = {
     "spaces_api.invite": "the person must be an active colleague",
     "walls_api.comment": "parent_id must be a comment of that post",
+    "questions_api.accept": "the asker's own comment is not an answer",
+    "questions_api.pass_": "the suggested colleague must exist",
     "moderation_api.act": "adverse actions need a reason; suspend needs days within the limit and a space; "
                           "move needs a space post and a destination",
     **{operation: "a cursor must be a next_cursor the API gave" for operation in (
         "feed_api.feed", "notifications_api.list_", "profiles_api.people", "walls_api.show_space",
-        "moderation_api.space_log", "moderation_api.wall_log")},
+        "moderation_api.space_log", "moderation_api.wall_log", "questions_api.list_questions")},
 }
 
 # People, spaces of each visibility, posts, comments, reactions, a report, a moderator's action, an appeal,

@@ -26,7 +26,8 @@ from agora.questions.serialise import SCHEMAS, question_json
 
 NEW_QUESTION = json_object({"title": {"type": "string", "minLength": 1, "maxLength": services.TITLE_LENGTH},
                             "body": TEXT, "space": STRING,
-                            "topics": array(STRING, _l("Up to 5 skills."))}, required=["title", "body"])
+                            "topics": {**array(STRING, _l("Up to 5 skills.")), "maxItems": services.MAX_TOPICS}},
+                           required=["title", "body"])
 CREATED = obj({"id": {"type": "integer"}, "state": STRING, "due_at": {"type": "string", "format": "date-time"},
                "routed_to": array(obj({"handle": STRING, "name": STRING}))})
 PAGE = obj({"questions": array(ref("Question")), "next_cursor": NEXT_CURSOR})
@@ -55,6 +56,8 @@ def ask():
     data = json_body("title", "body")
     title = string_field(data, "title", max_length=services.TITLE_LENGTH)
     body = string_field(data, "body", max_length=max_length())
+    if not (body or "").strip():
+        raise ValidationError("body must not be blank.", {"body": ["The details must not be blank."]})
     slug = string_field(data, "space", max_length=63)
     topics = data.get("topics")
     space = get_space(current_user, slug) if slug else None

@@ -285,8 +285,7 @@ def set_away(user, until: date | None) -> date | None:
     from agora.profiles.models import Profile
 
     if until is not None and until < date.today():
-        message = _("The day is in the past.")
-        raise ValidationError(message, {"away_until": [message]})
+        until = None  # a day already past means available: the same as no day
     profile = db.session.get(Profile, user.id)
     if profile is None:
         profile = Profile(user_id=user.id)
