@@ -169,6 +169,8 @@ emails = ["boss@example.com", "ghost@example.com"]
 [hr]
 emails = ["HR@example.com", "nobody@example.com"]
 departments = ["ressources humaines", "People Ops"]
+[questions]
+fallback = ["boss@example.com", "asked@example.com"]
 [[spaces]]
 slug = "paris"
 name = "Paris office"
@@ -184,9 +186,10 @@ department = "Paris"
     assert any(line.startswith("- hr.departments[1]: no department is named 'People Ops'.") for line in lines)
     assert "- spaces[0].moderators[1]: no account has the email 'gone@example.com'." in lines
     assert any(line.startswith("- spaces[0].department: no department is named 'Paris'.") for line in lines)
+    assert "- questions.fallback[1]: no account has the email 'asked@example.com'." in lines
     # Known people and departments are accepted.
     assert not any("boss@example.com" in line or "hr@example.com'" in line for line in lines)
-    assert len([line for line in lines if line.startswith("- ")]) == 6
+    assert len([line for line in lines if line.startswith("- ")]) == 7
 
 
 def test_check_accepts_a_file_naming_known_people(app, tmp_path, make_user):

@@ -88,6 +88,7 @@ def check_references(settings: dict) -> list[agora_config.Problem]:
 
     email_problems("admins.emails", settings["admins"]["emails"])
     email_problems("hr.emails", settings["hr"]["emails"])
+    email_problems("questions.fallback", settings["questions"]["fallback"])
     for i, name in enumerate(settings["hr"]["departments"]):
         department_problem(f"hr.departments[{i}]", name)
     for i, space in enumerate(settings["spaces"]):
