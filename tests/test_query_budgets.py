@@ -85,3 +85,88 @@ def test_post_page_budget_does_not_grow_with_comments_or_their_reactions(client,
     # (PostgreSQL misjudges the window and reads the whole users table for it).
     window = [s for s in many if "row_number()" in s]
     assert len(window) == 1 and "JOIN users" not in window[0], window
+
+
+@pytest.fixture
+def askers(make_user):
+    """Ana asks; six colleagues know one of four topics each, and may all answer (ids: sessions get emptied)."""
+    from agora.profiles.services import get_skills
+
+    ana = make_user("ana@example.com", name="Ana")
+    skills = get_skills(["Paie", "Excel", "Python", "Droit"])
+    experts = [make_user(f"expert{i}@example.com", name=f"Expert {i}") for i in range(6)]
+    for i, expert in enumerate(experts):
+        expert.profile.skills.append(skills[i % 4])
+    db.session.commit()
+    return ana.id, [e.id for e in experts], [s.name for s in skills]
+
+
+def _user(user_id):
+    from agora.accounts.models import User
+
+    return db.session.get(User, user_id)
+
+
+def _ask(asker_id, topic, n):
+    from agora.questions.services import ask
+
+    question = ask(_user(asker_id), title=f"Question {n} about {topic}?", body=f"Details {n}.", topics=[topic])
+    db.session.commit()
+    return question.post_id
+
+
+def test_questions_lists_keep_their_budget_whatever_the_number_of_questions(client, login, askers, count_queries):
+    ana, experts, topics = askers
+    for n in range(2):
+        _ask(ana, topics[n], n)
+    login("expert0@example.com")
+    paths = ("/questions", "/questions/for-you")
+    few = {path: _counted(client, count_queries, path) for path in paths}
+    for n in range(2, 10):
+        _ask(ana, topics[n % 4], n)  # other topics, other experts: nothing may be loaded once per question
+    many = {path: _counted(client, count_queries, path) for path in paths}
+    assert "Question 9 about" in client.get("/questions").get_data(as_text=True)
+    assert "Question 8 about" in client.get("/questions/for-you").get_data(as_text=True)
+    for path in paths:
+        assert len(few[path]) == len(many[path]), (path, many[path])
+    # reader, roles, posts, attachments, reactions, questions, topics, accepted, (departments,) notifications
+    assert len(many["/questions"]) == 10, many["/questions"]
+    assert len(many["/questions/for-you"]) == 9, many["/questions/for-you"]
+
+
+def test_a_question_page_keeps_its_budget_whatever_its_answers_and_timeline(client, login, askers, make_user,
+                                                                          count_queries):
+    from agora.questions import services
+    from agora.questions.models import Question
+    from agora.walls.comments import add_comment
+    from agora.walls.models import Post
+
+    ana, experts, topics = askers
+    post_id = _ask(ana, topics[0], 0)
+    add_comment(_user(experts[1]), db.session.get(Post, post_id), "Voici la réponse.")
+    login("ana@example.com")
+    few = _counted(client, count_queries, f"/posts/{post_id}")
+    # Passes that route it on to people named only on the timeline, more answers by more people, an accepted one.
+    from agora.profiles.services import get_skills
+
+    [payroll] = get_skills([topics[0]])
+    for i in range(4):
+        newcomer = make_user(f"payroll{i}@example.com", name=f"Payroll {i}")
+        newcomer.profile.skills.append(payroll)
+    db.session.commit()
+    from agora.questions.models import Route
+
+    while waiting := db.session.scalars(db.select(Route.user_id).where(Route.question_id == post_id,
+                                                                       Route.state == "routed")).all():
+        services.pass_question(_user(waiting[0]), db.session.get(Question, post_id), note="Pas pour moi")
+    for i, expert in enumerate(experts * 2):
+        add_comment(_user(expert), db.session.get(Post, post_id), f"Réponse {i}")
+    services.accept(_user(ana), db.session.get(Question, post_id).first_answer_id)
+    db.session.commit()
+    many = _counted(client, count_queries, f"/posts/{post_id}")
+    page = client.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert "passed on by" in page and "Accepted answer" in page
+    assert len(few) == len(many), many
+    # reader, post, shared post, attachments, comments, reactions, question, topics, accepted, reactors (2),
+    # notifications, roles, timeline with its people
+    assert len(many) == 14, many

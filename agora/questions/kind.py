@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload, selectinload
 
 from agora.core.time import utcnow
 from agora.extensions import db
@@ -34,13 +35,15 @@ def post_kinds() -> list[PostKind]:
 
 
 def load(user, posts) -> dict[int, Card]:
-    """The questions of these posts, with their accepted answers (two queries)."""
+    """The questions of these posts, with their topics and accepted answers (three queries, however many posts)."""
     from agora.core.policy import can
     from agora.questions.models import Question
     from agora.questions.services import accepted_ids
 
     ids = [p.id for p in posts]
-    rows = {q.post_id: q for q in db.session.scalars(select(Question).where(Question.post_id.in_(ids)))}
+    # The posts are loaded already (their question finds its own in the session), the topics in one go.
+    rows = {q.post_id: q for q in db.session.scalars(
+        select(Question).where(Question.post_id.in_(ids)).options(lazyload(Question.post), selectinload(Question.topics)))}
     accepted = accepted_ids(rows) if rows else {}
     by_id = {p.id: p for p in posts}
     now = utcnow()

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from agora.core.errors import NotFound, ValidationError
 from agora.core.ids import in_range
@@ -270,8 +271,9 @@ def accepted_ids(question_ids) -> dict[int, set[int]]:
 
 
 def timeline(question: Question) -> list[Event]:
-    """Every step of the question, oldest first."""
-    return list(db.session.scalars(select(Event).where(Event.question_id == question.post_id).order_by(Event.id)))
+    """Every step of the question, oldest first, with the people it names (one query however many)."""
+    return list(db.session.scalars(select(Event).where(Event.question_id == question.post_id).order_by(Event.id)
+                                   .options(joinedload(Event.actor), joinedload(Event.person))))
 
 
 def routes(question: Question) -> list[Route]:
