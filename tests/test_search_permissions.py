@@ -1,4 +1,4 @@
-"""Search results against the policy, on a generated mix of spaces, people, roles and moderated content."""
+"""Search results against the policy, on a generated mix of spaces, people, roles, questions and moderated content."""
 from __future__ import annotations
 
 import random
@@ -39,7 +39,7 @@ def _expected(user):
     expected = set()
     for post in db.session.scalars(db.select(Post)):
         if post.hidden_at is None and can(user, "post.view", post):
-            expected.add(("post", post.id))
+            expected.add(("question" if post.kind == "question" else "post", post.id))
     for comment in db.session.scalars(db.select(Comment)):
         if comment.hidden_at is None and comment.deleted_at is None and can(user, "comment.view", comment):
             expected.add(("comment", comment.id))
@@ -58,6 +58,7 @@ def mix(app, make_user):
     from agora.core.time import utcnow
     from agora.extensions import db
     from agora.profiles.services import update_personal
+    from agora.questions.services import accept, ask
     from agora.spaces.models import Membership
     from agora.spaces.services import create_space
     from agora.walls.comments import add_comment
@@ -95,9 +96,16 @@ def mix(app, make_user):
         comment.hidden_at, comment.hidden_reason = utcnow(), "test"
     db.session.commit()
     delete_post(posts[-1].author, posts[-1])
+    # A question in every space and one company-wide, answered and accepted; one hidden by moderation.
+    questions = [ask(people["author"], title=f"{WORD} question {where}", body="Who knows?", space=space, topics=[])
+                 for where, space in [(s.slug, s) for s in spaces] + [("company", None)]]
+    for question in questions[::3]:
+        accept(people["author"], add_comment(people["gone"], question.post, f"{WORD} answer").id)
+    questions[1].post.hidden_at, questions[1].post.hidden_reason = utcnow(), "test"
+    db.session.commit()
     deactivate(people["gone"])
     tokens = {name: create_token(person, "t")[1] for name, person in people.items() if name != "gone"}
-    return {"people": people, "spaces": spaces, "posts": posts, "tokens": tokens}
+    return {"people": people, "spaces": spaces, "posts": posts, "questions": questions, "tokens": tokens}
 
 
 def _check_everyone(client, mix):
@@ -114,6 +122,9 @@ def test_search_matches_the_policy_for_every_role(client, mix):
     assert outsider < admin
     secret = next(s for s in mix["spaces"] if s.visibility == "secret")
     assert ("space", secret.id) in admin and ("space", secret.id) not in outsider
+    asked = next(q for q in mix["questions"] if q.post.space is not None and q.post.space.visibility == "secret"
+                 and q.post.hidden_at is None)
+    assert ("question", asked.post_id) in admin and ("question", asked.post_id) not in outsider
 
 
 def test_leaving_a_space_and_visibility_changes_take_effect_at_once(app, client, mix):

@@ -2,7 +2,7 @@
 
 
 def register(app):
-    """Wire the questions pages, API, kind, jobs and the first-answer reaction into `app`."""
+    """Wire the questions pages, API, kind, jobs, search documents and the first-answer reaction into `app`."""
     from agora.core.hooks import add_hook
     from agora.questions import api, jobs, kind, models, services, views  # noqa: F401 - models join the metadata
 
@@ -13,3 +13,5 @@ def register(app):
     add_hook(app, "jobs.tasks", jobs.declare_tasks)
     add_hook(app, "jobs.periodic", jobs.declare_schedules)
     add_hook(app, "space.nav", views.space_nav)
+    from agora.questions import search
+    add_hook(app, "search.sources", search.sources)

@@ -31,7 +31,8 @@ class Card:
 def post_kinds() -> list[PostKind]:
     """The "posts.kinds" hook: questions."""
     return [PostKind("question", _l("Question"), "questions/_card.html", load,
-                     comment_partial="questions/_answer.html", detail_partial="questions/_timeline.html")]
+                     comment_partial="questions/_answer.html", detail_partial="questions/_timeline.html",
+                     search_type="question")]
 
 
 def load(user, posts) -> dict[int, Card]:

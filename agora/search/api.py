@@ -58,10 +58,11 @@ def _tag(slug: str, count: int) -> dict:
 
 @bp.get("/search")
 @operation(_l("Search"), params=[
-    query("q", STRING, _l("The query: words, \"a phrase\", -excluded, a OR b, author:, space:, tag:, type:, "
+    query("q", STRING, _l("The query: words, \"a phrase\", -excluded, a OR b, author:, space:, tag:, type:, is:, "
                           "before:, after:. Only its first 400 characters are read; malformed parts are plain "
                           "words.")),
-    query("type", STRING, _l("post, comment, person, space or tag: only results of this type; anything else: all.")),
+    query("type", STRING, _l("post, question, comment, person, space or tag: only results of this type; anything "
+                             "else: all.")),
     query("page", STRING, _l("The page number, from 1 (up to 500); anything else reads as 1, as on the search "
                              "page.")),
     query("order", STRING, _l("date: newest first; anything else: by relevance.")),

@@ -36,6 +36,8 @@ class Hit:
     space_slug: str | None = None
     space_name: str | None = None
     created: datetime | None = None
+    status: str = ""  # a question's open, answered or resolved
+    due: datetime | None = None  # an open question is overdue from then on
     score: float = 0.0
 
 

@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from whoosh import query as wq
 
-TYPES = ("post", "comment", "person", "space")
+TYPES = ("post", "question", "comment", "person", "space")  # at most 7: a type number is code % 8
 SEGMENTS_CACHED = 64  # per process: about 4 bytes per document each
 MATCHES_CACHED = 256  # (segment, query) count tables: a few kB each
 KEEP_DOCS = 20_000  # matching documents kept with a cached count, when fewer (for ranking phrases)

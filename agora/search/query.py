@@ -1,8 +1,10 @@
 """The query language: what people type, parsed into a tree every backend translates (no engine here).
 
 Syntax: words (all required), "exact phrases", -excluded words or phrases, `a OR b`, and the
-filters author:handle, space:slug, tag:name, type:post|comment|person|space|tag,
-before:YYYY-MM-DD (strictly before that day) and after:YYYY-MM-DD (from that day on).
+filters author:handle, space:slug, tag:name, type:post|question|comment|person|space|tag,
+is:open|overdue|unanswered|answered|resolved (a question's state, as the questions lists name them:
+open has time left, overdue is past its due time, unanswered is either), before:YYYY-MM-DD
+(strictly before that day) and after:YYYY-MM-DD (from that day on).
 Anything that does not parse as one of these (an unknown filter, a bad date, a lone quote or
 OR) is read as plain words: a query never fails.
 
@@ -19,8 +21,10 @@ from datetime import datetime
 from agora.core.folding import fold
 from agora.search.text import words
 
-TYPES = ("post", "comment", "person", "space", "tag")
-FILTERS = ("author", "space", "tag", "type", "before", "after")
+TYPES = ("post", "question", "comment", "person", "space", "tag")
+STATES = ("open", "overdue", "unanswered", "answered", "resolved")
+FILTERS = ("author", "space", "tag", "type", "is", "before", "after")
+_ATTRIBUTES = {"is": "state"}  # `is` is a Python keyword: the filter is kept as ParsedQuery.state
 MAX_QUERY = 400
 MAX_CLAUSES = 24
 _HANDLE_RE = re.compile(r"^[\w.-]{1,63}$", re.UNICODE)
@@ -46,6 +50,7 @@ class ParsedQuery:
     space: str | None = None
     tag: str | None = None
     type: str | None = None
+    state: str | None = None  # is:
     before: datetime | None = None
     after: datetime | None = None
     parts: list[str] = field(default_factory=list)
@@ -53,7 +58,7 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return any(getattr(self, name) is not None for name in FILTERS)
+        return any(getattr(self, _ATTRIBUTES.get(name, name)) is not None for name in FILTERS)
 
     @property
     def is_empty(self) -> bool:
@@ -80,11 +85,16 @@ def _filter(parsed: ParsedQuery, name: str, value: str) -> bool:
         setattr(parsed, name, day)
         return True
     if name == "type":
-        value = {"people": "person", "posts": "post", "comments": "comment", "spaces": "space",
-                 "tags": "tag"}.get(value.lower(), value.lower())
+        value = {"people": "person", "posts": "post", "questions": "question", "comments": "comment",
+                 "spaces": "space", "tags": "tag"}.get(value.lower(), value.lower())
         if value not in TYPES:
             return False
         parsed.type = value
+        return True
+    if name == "is":
+        if value.lower() not in STATES:
+            return False
+        parsed.state = value.lower()
         return True
     value = value.lstrip("@#")
     if not _HANDLE_RE.match(value):

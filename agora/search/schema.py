@@ -26,6 +26,8 @@ def schema() -> Schema:
         slug=ID(stored=True),                    # a space's slug
         tags=KEYWORD(scorable=True),             # folded hashtag slugs
         created=DATETIME(stored=True, sortable=True),
+        status=ID(stored=True),                  # a question's open, answered or resolved (is: filter)
+        due=DATETIME(stored=True),               # when an open question becomes overdue
         title=TEXT(analyzer=text, stored=True),
         skills=TEXT(analyzer=text, stored=True),
         extra=TEXT(analyzer=text, stored=True),
@@ -73,4 +75,11 @@ def to_fields(doc: dict) -> dict:
         fields["tags"] = " ".join(fold(t) for t in doc["tags"])
     if doc.get("created") is not None:
         fields["created"] = doc["created"]
+    if doc.get("status"):
+        fields["status"] = doc["status"]
+    if doc.get("due") is not None:
+        fields["due"] = doc["due"]
+    if doc.get("boost"):
+        # Scales the weight of every word of the document (BM25 saturates it: a lift, not a multiple).
+        fields["_boost"] = float(doc["boost"])
     return fields

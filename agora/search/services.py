@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from agora.core.time import utcnow
 from agora.extensions import db
 from agora.search.backend import Hit, SearchUnavailable
 from agora.search.filters import scope_for
@@ -75,6 +76,13 @@ def _first_line(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _state_label(hit: Hit) -> str:
+    """A question's state as its card says it: overdue is open past the due time."""
+    if hit.status == "open" and hit.due is not None and hit.due <= utcnow():
+        return _("Overdue")
+    return {"open": _("Open"), "answered": _("Answered"), "resolved": _("Resolved")}.get(hit.status, "")
+
+
 def _result(hit: Hit, marks: Marks) -> Result:
     base = dict(type=hit.type, id=hit.id, url=hit.url, author_handle=hit.author_handle,
                 author_name=hit.author_name, space_slug=hit.space_slug, space_name=hit.space_name,
@@ -91,6 +99,8 @@ def _result(hit: Hit, marks: Marks) -> Result:
         return Result(title=hit.title, snippet=snippet(text, marks), detail=job, **base)
     if hit.type == "space":
         return Result(title=hit.title, snippet=snippet(hit.body, marks), **base)
+    if hit.type == "question":
+        return Result(title=hit.title, snippet=snippet(hit.body, marks), detail=_state_label(hit), **base)
     if hit.type == "comment":
         title = _("Comment by %(name)s", name=hit.author_name or "")
     else:

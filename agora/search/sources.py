@@ -2,13 +2,16 @@
 
 Search imports no feature. Each feature registers a function returning `Source`s; a Source says
 which ORM classes to watch (a change to one of them names the documents to reindex), how to load
-current documents by id, and how to walk every id for a rebuild. The "search.open_spaces" hook
-answers which spaces every colleague may read.
+current documents by id, and how to walk every id for a rebuild; it may also amend another
+source's documents with what only its feature knows (questions lift the comments that are accepted
+answers). The "search.open_spaces" hook answers which spaces every colleague may read.
 
 A document is a dict with these keys (all optional but `type`, `id` and `url`):
   type, id, url, title, body, skills, extra, created (datetime),
   visible_in (None: every colleague; a space id: that space's readers),
-  space_id, space_name, space_slug, author_handle, author_name, tags (list of folded slugs), slug.
+  space_id, space_name, space_slug, author_handle, author_name, tags (list of folded slugs), slug,
+  status (a question's open, answered or resolved: the is: filter), due (datetime: an open question
+  is overdue from then on), boost (a number above 1 ranks the document above its peers).
 A person's `skills` holds one part a line (the skills, then "ask me about"); results show the part that matched.
 """
 from __future__ import annotations
@@ -24,6 +27,8 @@ from agora.core.hooks import hooks
 Key = tuple[str, int]
 # watch(session, obj, change) -> keys to reindex; change is "new", "dirty" or "deleted".
 Watch = Callable[[object, object, str], Iterable[Key]]
+# amend(session, docs by id): adds to another source's freshly loaded documents, in place.
+Amend = Callable[[object, dict[int, dict]], None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Source:
     watch: dict[type, Watch] = field(default_factory=dict)
     # (obj, change) -> True when this change alters who may read some space (creation, visibility, removal).
     scopes_changed: Callable[[object, str], bool] | None = None
+    # {another document type: amend}: what this feature adds to those documents whenever they are loaded.
+    amend: dict[str, Amend] = field(default_factory=dict)
 
 
 class _Text(HTMLParser):
@@ -72,9 +79,12 @@ class Registry:
     def __init__(self, sources: list[Source]):
         self.sources = {s.doc_type: s for s in sources}
         self.watchers: dict[type, list[tuple[Source, Watch]]] = {}
+        self.amends: dict[str, list[Amend]] = {}
         for source in sources:
             for cls, fn in source.watch.items():
                 self.watchers.setdefault(cls, []).append((source, fn))
+            for doc_type, fn in source.amend.items():
+                self.amends.setdefault(doc_type, []).append(fn)
 
     def watching(self, obj) -> list[tuple[Source, Watch]]:
         for cls in type(obj).__mro__:
@@ -92,6 +102,13 @@ class Registry:
                 scopes = True
         return keys, scopes
 
+    def _load(self, session, source: Source, ids: list[int]) -> dict[int, dict]:
+        docs = source.load(session, ids)
+        for amend in self.amends.get(source.doc_type, ()):
+            if docs:
+                amend(session, docs)
+        return docs
+
     def load(self, session, keys: Iterable[Key]) -> dict[Key, dict | None]:
         """Current documents for `keys`; None for those that must leave the index."""
         by_type: dict[str, list[int]] = {}
@@ -100,7 +117,7 @@ class Registry:
         found: dict[Key, dict | None] = {}
         for doc_type, ids in by_type.items():
             source = self.sources.get(doc_type)
-            docs = source.load(session, sorted(set(ids))) if source is not None else {}
+            docs = self._load(session, source, sorted(set(ids))) if source is not None else {}
             for doc_id in ids:
                 found[(doc_type, doc_id)] = docs.get(doc_id)
         return found
@@ -117,7 +134,7 @@ class Registry:
                 if not ids:
                     break
                 after = ids[-1]
-                docs = source.load(session, ids)
+                docs = self._load(session, source, ids)
                 yield [docs[i] for i in ids if i in docs], len(ids)
                 session.expunge_all()
 

@@ -115,6 +115,12 @@ class WhooshBackend(SearchBackend):
                 except Exception as exc:  # a damaged TOC or segment: the rebuild repairs it
                     self._ix = self._ix_name = None
                     raise SearchUnavailable(str(exc)) from exc
+                missing = set(schema().names()) - set(self._ix.schema.names())
+                if missing:
+                    # Written before fields were added (e.g. a question's state): documents could not be
+                    # written nor those fields searched, so it is treated as unreadable and rebuilt.
+                    self._ix = self._ix_name = None
+                    raise SearchUnavailable(f"the index lacks the fields {', '.join(sorted(missing))}")
                 self._ix_name = name
             return self._ix, name
 
@@ -291,7 +297,7 @@ class WhooshBackend(SearchBackend):
                                  extra=hit.get("extra", ""), author_handle=hit.get("author_handle"),
                                  author_name=hit.get("author_name"), space_slug=hit.get("space_slug"),
                                  space_name=hit.get("space_name"), created=hit.get("created"),
-                                 score=score or 0.0))
+                                 status=hit.get("status", ""), due=hit.get("due"), score=score or 0.0))
         return Hits(total=total, counts=counts, items=items, tags=tags)
 
     @staticmethod

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from whoosh import query as wq
 
+from agora.core.time import utcnow
 from agora.search.analysis import query_stems
 from agora.search.query import Clause, ParsedQuery
 from agora.search.schema import BOOSTS, TEXT_FIELDS
@@ -33,7 +34,7 @@ def _clause(clause: Clause) -> wq.Query:
 class WhooshQuery:
     """A ParsedQuery as Whoosh queries; `query(kind)` assembles them for one document type or all."""
 
-    parts: tuple[wq.Query, ...]  # the words, then the author, space and tag filters
+    parts: tuple[wq.Query, ...]  # the words, then the author, space, tag and state filters
     dates: wq.Query | None
     excluded: wq.Query | None
 
@@ -51,8 +52,20 @@ class WhooshQuery:
         return wq.AndNot(result, self.excluded) if self.excluded is not None else result
 
 
-def translate(parsed: ParsedQuery, space_id_for=None) -> WhooshQuery:
-    """`parsed` in Whoosh terms; `space_id_for(slug)` resolves a space: filter (an index lookup)."""
+def _state(state: str, now: datetime) -> wq.Query:
+    # Overdue is open past the due time: it changes with the clock, not the document, so it is
+    # read against the due time stored in the index. `now` is to the minute, so the query (and
+    # its cached counts, keyed by the query) stays the same for a minute.
+    if state == "open":
+        return wq.And([wq.Term("status", "open"), wq.DateRange("due", now, None, startexcl=True)])
+    if state == "overdue":
+        return wq.And([wq.Term("status", "open"), wq.DateRange("due", None, now)])
+    return wq.Term("status", "open" if state == "unanswered" else state)
+
+
+def translate(parsed: ParsedQuery, space_id_for=None, now: datetime | None = None) -> WhooshQuery:
+    """`parsed` in Whoosh terms; `space_id_for(slug)` resolves a space: filter (an index lookup); `now`
+    (UTC, default the clock) is when is:open and is:overdue are judged."""
     parts: list[wq.Query] = []
     for group in parsed.groups:
         parts.append(_clause(group[0]) if len(group) == 1 else wq.Or([_clause(c) for c in group]))
@@ -63,6 +76,8 @@ def translate(parsed: ParsedQuery, space_id_for=None) -> WhooshQuery:
         parts.append(wq.Term("in_space", f"s{space_id}") if space_id is not None else wq.NullQuery)
     if parsed.tag:
         parts.append(wq.Term("tags", parsed.tag))
+    if parsed.state:
+        parts.append(_state(parsed.state, (now or utcnow()).replace(second=0, microsecond=0)))
     dates = None
     if parsed.before or parsed.after:
         end = parsed.before - timedelta(microseconds=1) if parsed.before else None

@@ -2,7 +2,9 @@
 
 A feature answers the "posts.kinds" hook with PostKind entries: the label, the partial that the post card
 includes (given `post` and `extra`), the one-query loader of its rows for a page of posts, and an optional
-partial shown beside each comment of such a post (given `post`, `comment` and `extra`).
+partial shown beside each comment of such a post (given `post`, `comment` and `extra`). A kind whose
+feature indexes its posts as search documents of its own (`search_type`, through "search.sources")
+is left out of walls' post documents, so each post is found once.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ class PostKind:
     load: Callable  # (user, posts) -> {post id: the kind's row}, in one query
     comment_partial: str = ""
     detail_partial: str = ""  # below the card on the post's own page (e.g. a question's timeline)
+    search_type: str = "post"  # the search document type these posts are indexed as (e.g. "question")
 
 
 def registered() -> dict[str, PostKind]:
@@ -33,6 +36,11 @@ def registered() -> dict[str, PostKind]:
         found = {kind.name: kind for handler in hooks("posts.kinds") for kind in handler()}
         current_app.extensions["agora.post_kinds"] = found
     return found
+
+
+def search_types() -> dict[str, str]:
+    """{kind: search document type} for the kinds indexed apart from plain posts."""
+    return {name: kind.search_type for name, kind in registered().items() if kind.search_type != "post"}
 
 
 def load_extras(user, posts) -> dict[int, object]:

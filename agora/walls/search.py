@@ -1,4 +1,8 @@
-"""How posts and comments become search documents (registered under the "search.sources" hook)."""
+"""How posts and comments become search documents (registered under the "search.sources" hook).
+
+Posts of a kind indexed apart (walls.kinds: `search_type`, e.g. questions) are left out of the post
+documents; their feature builds its documents on `load_posts(..., kind=)` and the walk helpers here,
+and the watchers below name those posts under the kind's document type."""
 from __future__ import annotations
 
 from sqlalchemy import func, inspect, select
@@ -8,6 +12,7 @@ from agora.accounts.models import User
 from agora.hashtags.models import Hashtag
 from agora.search.sources import Source, html_text
 from agora.spaces.models import Space
+from agora.walls.kinds import search_types
 from agora.walls.models import Comment, Post, post_hashtags
 
 
@@ -16,18 +21,26 @@ def _changed(obj, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _searchable_posts():
+def _searchable_posts(kind: str | None = None):
     # Deleted and hidden posts leave the index: nobody finds them by the words they contained.
-    return (Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    alive = (Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    if kind is not None:
+        return (*alive, Post.kind == kind)
+    apart = sorted(search_types())
+    return (*alive, Post.kind.notin_(apart)) if apart else alive
 
 
-def load_posts(session, ids: list[int]) -> dict[int, dict]:
-    """Documents for the searchable posts among `ids`."""
+def _key(kind: str, post_id: int, apart: dict[str, str]):
+    return apart.get(kind, "post"), post_id
+
+
+def load_posts(session, ids: list[int], kind: str | None = None) -> dict[int, dict]:
+    """Documents for the searchable posts among `ids`: of `kind`, or (None) of the kinds indexed as posts."""
     rows = session.execute(
         select(Post.id, Post.body_html, Post.created_at, Post.space_id, User.handle, User.name,
                Space.slug, Space.name.label("space_name"))
         .join(User, User.id == Post.author_id).outerjoin(Space, Space.id == Post.space_id)
-        .where(Post.id.in_(ids), *_searchable_posts())).all()
+        .where(Post.id.in_(ids), *_searchable_posts(kind))).all()
     tags: dict[int, list[str]] = {}
     for post_id, slug in session.execute(select(post_hashtags.c.post_id, Hashtag.slug)
                                          .join(Hashtag, Hashtag.id == post_hashtags.c.hashtag_id)
@@ -56,9 +69,15 @@ def load_comments(session, ids: list[int]) -> dict[int, dict]:
             for r in rows}
 
 
-def _post_ids_after(session, after, limit):
-    stmt = select(Post.id).where(*_searchable_posts()).order_by(Post.id).limit(limit)
+def post_ids_after(session, after: int | None, limit: int, kind: str | None = None) -> list[int]:
+    """The next `limit` searchable post ids after `after` (a rebuild's walk), of `kind` as load_posts."""
+    stmt = select(Post.id).where(*_searchable_posts(kind)).order_by(Post.id).limit(limit)
     return list(session.scalars(stmt.where(Post.id > after) if after is not None else stmt))
+
+
+def count_posts(session, kind: str | None = None) -> int:
+    """Searchable posts, of `kind` as load_posts."""
+    return session.scalar(select(func.count(Post.id)).where(*_searchable_posts(kind)))
 
 
 def _comment_filter():
@@ -73,7 +92,7 @@ def _comment_ids_after(session, after, limit):
 
 
 def _watch_post(session, post, change):
-    keys = [("post", post.id)]
+    keys = [_key(post.kind, post.id, search_types())]
     # Comments live and die with their post, and are read by whoever reads its wall.
     if change == "deleted" or (change == "dirty" and _changed(post, "deleted_at", "space_id", "wall_user_id")):
         keys += [("comment", cid) for cid in session.execute(
@@ -86,7 +105,9 @@ def _watch_space(session, space, change):
     # A renamed space: its posts show the new name in results.
     if change == "new" or (change == "dirty" and not _changed(space, "name", "slug")):
         return []
-    keys = [("post", pid) for pid in session.execute(select(Post.id).where(Post.space_id == space.id)).scalars()]
+    apart = search_types()
+    keys = [_key(kind, pid, apart) for pid, kind in session.execute(
+        select(Post.id, Post.kind).where(Post.space_id == space.id))]
     return keys + [("comment", cid) for cid in session.execute(
         select(Comment.id).join(Post, Post.id == Comment.post_id).where(Post.space_id == space.id)).scalars()]
 
@@ -95,7 +116,9 @@ def _watch_author(session, user, change):
     # Results show the author's name as it is now.
     if change != "dirty" or not _changed(user, "name", "handle"):
         return []
-    keys = [("post", pid) for pid in session.execute(select(Post.id).where(Post.author_id == user.id)).scalars()]
+    apart = search_types()
+    keys = [_key(kind, pid, apart) for pid, kind in session.execute(
+        select(Post.id, Post.kind).where(Post.author_id == user.id))]
     return keys + [("comment", cid) for cid in session.execute(
         select(Comment.id).where(Comment.author_id == user.id)).scalars()]
 
@@ -103,8 +126,7 @@ def _watch_author(session, user, change):
 def sources() -> list[Source]:
     """Posts and comments."""
     return [
-        Source("post", load_posts, _post_ids_after,
-               lambda s: s.scalar(select(func.count(Post.id)).where(*_searchable_posts())),
+        Source("post", load_posts, post_ids_after, count_posts,
                watch={Post: _watch_post, Space: _watch_space, User: _watch_author}),
         Source("comment", load_comments, _comment_ids_after,
                lambda s: s.scalar(select(func.count(Comment.id)).where(*_comment_filter())),
